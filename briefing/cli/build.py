@@ -1,0 +1,7 @@
+"""CLI commands: build, validate, init."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,7 @@
+"""CLI commands: glossary (placeholder until the capability lands)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

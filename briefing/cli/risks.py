@@ -1,0 +1,7 @@
+"""CLI commands: risks (placeholder until the capability lands)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []
