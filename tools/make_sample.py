@@ -1,0 +1,484 @@
+"""Write the sample workspace shipped in `briefing/samples/`.
+
+Northwind Outfitters, a fictional online retailer: five services, three months
+of per-minute SLI counts (August to October 2026), the incidents behind the bad
+minutes, a risk register and the controls that prevented events. The data is
+built so that the October 2026 briefing has something to say: online checkout
+exhausts its error budget, card payments is at risk, product search has plenty
+to spare.
+
+Seeded and deterministic: running it twice writes byte-identical files (the
+gzip header carries no name and no time).
+
+    python tools/make_sample.py            # writes briefing/samples/
+    python tools/make_sample.py --out DIR  # writes DIR/
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import io
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger("make_sample")
+
+SEED = 20261031
+TIMEZONE = "Europe/Amsterdam"
+FIRST_MINUTE = "2026-08-01T00:00:00Z"
+END_MINUTE = "2026-11-01T00:00:00Z"  # exclusive
+DEFAULT_OUT = Path(__file__).resolve().parent.parent / "briefing" / "samples"
+# What `policy.impact_by_severity` assumes when an incident gives no impact.
+IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
+
+
+@dataclass(frozen=True)
+class Service:
+    id: str
+    name: str
+    objective: float
+    cost_per_hour: int
+    owner: str
+    peak_per_minute: float  # requests per minute at the evening peak
+    background_error_rate: float  # share of requests failing outside incidents
+
+
+SERVICES = (
+    Service("checkout", "Online checkout", 0.999, 42_000, "Head of Commerce Engineering", 900, 0.00015),
+    Service("payments", "Card payments", 0.9995, 60_000, "Head of Payments", 700, 0.00008),
+    Service("search", "Product search", 0.995, 8_000, "Head of Discovery", 3_000, 0.0004),
+    Service("catalog", "Product pages", 0.999, 15_000, "Head of Catalogue Engineering", 2_400, 0.0002),
+    Service("accounts", "Customer sign-in", 0.999, 12_000, "Head of Identity and Access", 650, 0.00015),
+)  # fmt: skip
+
+# Share of the evening peak, by local hour (Europe/Amsterdam): people shop in the
+# evening, a little at lunch, hardly at night.
+HOURLY_SHAPE = (
+    0.34, 0.22, 0.15, 0.12, 0.11, 0.14, 0.24, 0.40, 0.55, 0.66, 0.74, 0.81,
+    0.87, 0.85, 0.80, 0.78, 0.80, 0.85, 0.91, 0.97, 1.00, 0.94, 0.76, 0.53,
+)  # fmt: skip
+WEEKEND_FACTOR = 1.12
+
+# id, service, title, severity, started_at, detected_at, resolved_at, impact
+# (UTC; "" = not given). Titles are as people typed them, personal data included:
+# the briefing must redact it.
+INCIDENTS = (
+    # August: an ordinary month, detection and repair at the old pace
+    ("INC-1001", "checkout", "Basket totals wrong for multi-currency carts", "SEV3",
+     "2026-08-04T13:10Z", "2026-08-04T13:42Z", "2026-08-04T15:05Z", "0.04"),
+    ("INC-1002", "search", "Search results stale after index rebuild", "SEV3",
+     "2026-08-07T09:20Z", "2026-08-07T10:05Z", "2026-08-07T12:25Z", "0.10"),
+    ("INC-1003", "payments", "Card authorisations timing out at acquiring bank", "SEV2",
+     "2026-08-12T18:05Z", "2026-08-12T18:27Z", "2026-08-12T19:02Z", "0.10"),
+    ("INC-1004", "catalog", "Product images missing after CDN purge", "SEV2",
+     "2026-08-15T10:30Z", "2026-08-15T11:02Z", "2026-08-15T12:10Z", "0.08"),
+    ("INC-1005", "accounts", "Sign-in slow after session store upgrade", "SEV3",
+     "2026-08-19T07:40Z", "2026-08-19T08:15Z", "2026-08-19T09:50Z", "0.05"),
+    ("INC-1006", "checkout", "Delivery options not loading in checkout", "SEV2",
+     "2026-08-22T17:15Z", "2026-08-22T17:43Z", "2026-08-22T18:40Z", "0.08"),
+    ("INC-1007", "search", "Search unavailable during cluster resize", "SEV2",
+     "2026-08-26T20:05Z", "2026-08-26T20:31Z", "2026-08-26T21:45Z", "0.35"),
+    ("INC-1008", "catalog", "Prices shown without VAT for some products", "SEV4",
+     "2026-08-29T06:20Z", "2026-08-29T07:05Z", "2026-08-29T09:10Z", "0.01"),
+    # September: ordinary again; checkout stays well inside its budget
+    ("INC-1009", "checkout", "Delivery slot picker failing for some postcodes", "SEV3",
+     "2026-09-03T11:20Z", "2026-09-03T11:48Z", "2026-09-03T12:55Z", "0.08"),
+    ("INC-1010", "payments", "Apple Pay authorisations declined", "SEV3",
+     "2026-09-07T15:30Z", "2026-09-07T15:55Z", "2026-09-07T16:35Z", "0.06"),
+    ("INC-1011", "search", "Search returning empty results for size filters", "SEV2",
+     "2026-09-10T12:00Z", "2026-09-10T12:38Z", "2026-09-10T14:10Z", "0.30"),
+    ("INC-1012", "accounts", "Sign-in outage after identity provider certificate expired", "SEV2",
+     "2026-09-14T05:50Z", "2026-09-14T06:20Z", "2026-09-14T07:25Z", "0.15"),
+    ("INC-1013", "catalog", "Product recommendations missing", "SEV4",
+     "2026-09-18T09:00Z", "2026-09-18T09:50Z", "2026-09-18T12:00Z", "0.02"),
+    ("INC-1014", "checkout", "Gift card balance check failing", "SEV4",
+     "2026-09-22T19:10Z", "2026-09-22T19:45Z", "2026-09-22T20:50Z", "0.03"),
+    ("INC-1015", "catalog", "Stock levels not updating on product pages", "SEV3",
+     "2026-09-25T14:30Z", "2026-09-25T14:58Z", "2026-09-25T16:20Z", "0.06"),
+    # Crosses the month's edge: 23:00 to 01:30 in Amsterdam (local midnight = 22:00Z)
+    ("INC-1016", "catalog", "Product pages slow around midnight after cache warm-up failed", "SEV3",
+     "2026-09-30T21:00Z", "2026-09-30T21:08Z", "2026-09-30T23:30Z", "0.08"),
+    # October: faster detection and repair, but one bad configuration push
+    ("INC-1017", "accounts", "Password reset emails delayed", "SEV4",
+     "2026-10-03T07:15Z", "", "2026-10-03T08:05Z", "0.03"),
+    ("INC-1018", "checkout", "Promo code service erroring; customer on +31 20 555 0134 could not order", "SEV2",
+     "2026-10-06T11:40Z", "2026-10-06T11:47Z", "2026-10-06T12:25Z", "0.20"),
+    ("INC-1019", "search", "Autocomplete suggestions slow", "SEV4",
+     "2026-10-08T18:30Z", "2026-10-08T18:36Z", "2026-10-08T19:00Z", ""),
+    # Two overlapping payments incidents: union 16:20-17:30, the higher impact wins
+    ("INC-1020", "payments", "Payment provider outage: card authorisations failing", "SEV2",
+     "2026-10-13T16:20Z", "2026-10-13T16:26Z", "2026-10-13T17:02Z", "0.18"),
+    ("INC-1021", "payments", "3-D Secure challenges timing out for some banks", "SEV3",
+     "2026-10-13T16:45Z", "2026-10-13T16:52Z", "2026-10-13T17:30Z", "0.08"),
+    ("INC-1022", "checkout", "Checkout down after bad configuration push", "SEV1",
+     "2026-10-15T09:05Z", "2026-10-15T09:11Z", "2026-10-15T10:29Z", "0.45"),
+    ("INC-1023", "accounts", "Sign-in failures reported by jane.doe@northwind.example", "SEV3",
+     "2026-10-20T08:30Z", "2026-10-20T08:38Z", "2026-10-20T09:10Z", "0.10"),
+    ("INC-1024", "catalog", "Product pages showing stale prices after feed delay", "SEV3",
+     "2026-10-23T13:10Z", "2026-10-23T13:16Z", "2026-10-23T13:30Z", ""),
+    ("INC-1025", "search", "Search node 10.20.30.40 out of disk; index lagging", "SEV3",
+     "2026-10-27T10:05Z", "2026-10-27T10:14Z", "2026-10-27T10:50Z", "0.05"),
+)  # fmt: skip
+
+INCIDENT_COLUMNS = (
+    "id", "service", "title", "severity", "started_at", "detected_at", "resolved_at", "impact",
+)  # fmt: skip
+
+# date, service, control, events, risk, probability ("" = unknown: claims nothing)
+CONTROLS = (
+    ("2026-09-09", "catalog", "Admission policy blocked a container image with a critical vulnerability", 2, "R5", "0.10"),
+    ("2026-09-17", "checkout", "Automatic rollback of a failing canary release", 1, "R1", "0.50"),
+    ("2026-09-24", "payments", "Chaos experiment found payment-provider failover gap; fixed", 1, "R2", "0.30"),
+    ("2026-10-02", "catalog", "Admission policy blocked a container image with a critical vulnerability", 3, "R5", "0.10"),
+    ("2026-10-05", "checkout", "Automatic rollback of a failing canary release", 1, "R1", "0.60"),
+    ("2026-10-07", "payments", "Chaos experiment found retry storm towards the payment provider; fixed", 1, "R2", "0.25"),
+    ("2026-10-09", "accounts", "Certificate expiry alert renewed a certificate 21 days early", 1, "R3", "0.90"),
+    ("2026-10-12", "search", "Disk-usage forecast triggered a search node expansion", 1, "R6", "0.40"),
+    ("2026-10-14", "checkout", "Configuration validation rejected a malformed feature flag file", 2, "R1", "0.50"),
+    ("2026-10-16", "catalog", "Admission policy blocked a container image with a critical vulnerability", 4, "R5", "0.10"),
+    ("2026-10-19", "checkout", "Chaos experiment found database failover stall; fixed", 1, "R4", "0.35"),
+    ("2026-10-21", "catalog", "CDN configuration change caught in review by policy check", 1, "R7", ""),
+    ("2026-10-26", "checkout", "Automatic rollback of a failing canary release", 1, "R1", "0.60"),
+    ("2026-10-28", "accounts", "Identity provider failover drill succeeded", 1, "R8", ""),
+    ("2026-10-30", "catalog", "Admission policy blocked a container image with a critical vulnerability", 1, "R5", "0.10"),
+)  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder to write")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    write_sample(args.out)
+
+
+def write_sample(out: Path) -> None:
+    """Write every file of the sample workspace into `out`."""
+    (out / "exports").mkdir(parents=True, exist_ok=True)
+    sli = make_sli(np.random.default_rng(SEED))
+    body = sli.to_csv(index=False, lineterminator="\n").encode("ascii")
+    (out / "exports" / "sli.csv.gz").write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
+    incidents = tuple((*row[:4], *map(_iso, row[4:7]), row[7]) for row in INCIDENTS)
+    (out / "exports" / "incidents.csv").write_text(_csv(INCIDENT_COLUMNS, incidents), "utf-8")
+    controls_header = ("date", "service", "control", "events", "risk", "probability")
+    (out / "exports" / "controls.csv").write_text(_csv(controls_header, CONTROLS), "utf-8")
+    (out / "risks.yaml").write_text(RISKS_YAML, "utf-8")
+    (out / "briefing.yaml").write_text(briefing_yaml(), "utf-8")
+    (out / "README.md").write_text(README, "utf-8")
+    log.info("wrote %s (%d SLI rows)", out, len(sli))
+    for month in ("2026-08", "2026-09", "2026-10"):
+        log.info("%s: %s", month, _budget_summary(sli, month))
+
+
+def make_sli(rng: np.random.Generator) -> pd.DataFrame:
+    """Per-minute good/total for every service, incidents included."""
+    minutes = pd.date_range(FIRST_MINUTE, END_MINUTE, freq="min", inclusive="left")
+    local = minutes.tz_convert(TIMEZONE)
+    hour = local.hour.to_numpy() + local.minute.to_numpy() / 60.0
+    shape = np.interp(hour, np.arange(25), (*HOURLY_SHAPE, HOURLY_SHAPE[0]))
+    shape = shape * np.where(local.day_of_week.to_numpy() >= 5, WEEKEND_FACTOR, 1.0)
+    day = (minutes - minutes[0]).days.to_numpy()
+    stamps = minutes.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    columns: dict[str, list[np.ndarray]] = {"timestamp": [], "service": [], "good": [], "total": []}
+    for service in SERVICES:
+        daily = rng.lognormal(0.0, 0.05, size=day.max() + 1)[day]  # busier and quieter days
+        total = rng.poisson(service.peak_per_minute * shape * daily)
+        bad = rng.binomial(total, service.background_error_rate)
+        impact = _incident_impact(service.id, minutes)
+        hit = impact > 0
+        bad[hit] += rng.binomial(total[hit] - bad[hit], impact[hit])
+        columns["timestamp"].append(stamps)
+        columns["service"].append(np.full(len(minutes), service.id, dtype=object))
+        columns["good"].append(total - bad)
+        columns["total"].append(total)
+    frame = pd.DataFrame({k: np.concatenate(v) for k, v in columns.items()})
+    order = np.arange(len(minutes) * len(SERVICES)).reshape(len(SERVICES), -1).T.ravel()
+    return frame.iloc[order].reset_index(drop=True)  # by minute, then service
+
+
+def _incident_impact(service_id: str, minutes: pd.DatetimeIndex) -> np.ndarray:
+    """Share of requests failing in each minute: the highest impact of the open incidents."""
+    impact = np.zeros(len(minutes))
+    for _id, service, _title, severity, started, _detected, resolved, value in INCIDENTS:
+        if service != service_id:
+            continue
+        share = float(value) if value else IMPACT_BY_SEVERITY[severity]
+        inside = (minutes >= pd.Timestamp(started)) & (minutes < pd.Timestamp(resolved))
+        impact[inside] = np.maximum(impact[inside], share)
+    return impact
+
+
+def _budget_summary(sli: pd.DataFrame, month: str) -> str:
+    """budget_consumed per service in a local calendar month (for tuning by eye)."""
+    start = pd.Timestamp(f"{month}-01", tz=TIMEZONE)
+    end = start + pd.offsets.MonthBegin(1)
+    stamps = pd.to_datetime(sli["timestamp"])
+    month_rows = sli[(stamps >= start) & (stamps < end)]
+    parts = []
+    for service in SERVICES:
+        rows = month_rows[month_rows["service"] == service.id]
+        bad = (rows["total"] - rows["good"]).sum()
+        consumed = bad / ((1 - service.objective) * rows["total"].sum())
+        parts.append(f"{service.id} {consumed:.3f}")
+    return ", ".join(parts)
+
+
+def _iso(text: str) -> str:
+    """`2026-10-15T09:05Z` -> `2026-10-15T09:05:00Z`; empty stays empty."""
+    return pd.Timestamp(text).strftime("%Y-%m-%dT%H:%M:%SZ") if text else ""
+
+
+def _csv(header: tuple[str, ...], rows: tuple[tuple[object, ...], ...]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def briefing_yaml() -> str:
+    services = "\n".join(
+        f"  - id: {s.id}\n"
+        f"    name: {s.name}\n"
+        f"    objective: {s.objective}\n"
+        f"    cost_of_downtime_per_hour: {s.cost_per_hour}\n"
+        f"    owner: {s.owner}"
+        for s in SERVICES
+    )
+    return BRIEFING_YAML.replace("{services}", services)
+
+
+BRIEFING_YAML = """\
+# briefing.yaml: the workspace of the monthly risk briefing.
+#
+# This is the sample that `briefing build` uses when no briefing.yaml is found.
+# Copy this folder (or run `briefing init`) and replace the values with yours.
+# Paths are relative to this file.
+
+organization: Northwind Outfitters
+currency: EUR                    # ISO 4217; amounts are formatted for `locale`
+locale: en_GB
+timezone: Europe/Amsterdam       # months start at local midnight; the data is in UTC
+period: 2026-10                  # the month to report; `--period YYYY-MM` overrides it
+
+# What customers use, in business words. `objective` is the share of requests
+# that must succeed, as a fraction or as text like "99.9%" (0.999 leaves 0.1%
+# of the month's requests as its error budget);
+# `cost_of_downtime_per_hour` is what a full hour of outage costs the business;
+# `owner` is who decides when the budget runs out.
+services:
+{services}
+
+sources:
+  # Per-minute counts of good and total requests: timestamp,service,good,total
+  metrics:
+    - {path: exports/sli.csv.gz}
+  # Incidents: id,service,title,severity,started_at,detected_at,resolved_at,impact
+  # (impact = share of requests failing, 0..1; empty = the severity's default)
+  incidents:
+    - {path: exports/incidents.csv, format: csv}
+  # What could go wrong next year, and how badly (Google CRE risk analysis)
+  risks:
+    - {path: risks.yaml}
+  # Events prevented by controls: date,service,control,events,risk,probability
+  controls:
+    - {path: exports/controls.csv}
+
+policy:
+  at_risk_below: 0.25              # less than 25% of a budget left: "at risk"
+  risk_threshold: 0.25             # a risk using over 25% of a year's budget needs action
+  # Detection and repair times before the reliability work, to value faster response.
+  # Also possible: by_severity: {SEV1: {ttd_minutes: 15, ttr_minutes: 60}, ...}
+  # or from_incidents: {start: 2026-01-01, end: 2026-07-01} (medians of that window).
+  baseline: {ttd_minutes: 30, ttr_minutes: 90}
+  error_budget_action: "Freeze feature releases for {service} until its budget recovers"
+  postmortem_share: 0.20           # an incident using more of a budget needs a postmortem
+
+delivery:
+  # The sample mails to a local test server (e.g. `python -m aiosmtpd -n -l 127.0.0.1:8025`).
+  # For a real server: host, port 587, security: starttls, username, and
+  # password_env: the NAME of the environment variable holding the password.
+  email:
+    host: 127.0.0.1
+    port: 8025
+    security: none                 # only allowed to a loopback address
+    from: risk@northwind.example
+    to: [board@northwind.example]
+    subject: "{organization} risk briefing, {period}: {headline}"
+  # 08:00 Amsterdam time on the 2nd of each month, for the month before
+  schedule: {cron: "0 8 2 * *", timezone: Europe/Amsterdam}
+"""
+
+RISKS_YAML = """\
+# Risk register of Northwind Outfitters (Google CRE risk analysis).
+#
+# For each risk: how long until we notice (ettd_minutes) and repair it
+# (ettr_minutes), the share of requests failing meanwhile (impact, 0..1), and
+# how often it happens (ettf_days: days between occurrences).
+# The briefing works out the bad minutes a year each risk costs and compares
+# them with the service's yearly error budget: over 25% needs action.
+# Optional: 90% intervals (`*_90: [low, high]`) for the Monte Carlo, and
+# `before:` with the values before a mitigation, to value the risk reduction.
+
+risks:
+  - id: R1
+    title: Bad config push takes checkout down
+    service: checkout
+    ettd_minutes: 10
+    ettr_minutes: 40
+    impact: 0.6
+    ettf_days: 60
+    ettd_minutes_90: [5, 20]
+    ettr_minutes_90: [20, 80]
+    ettf_days_90: [30, 120]
+    owner: Head of Commerce Engineering
+    before: {ettr_minutes: 90}       # before automatic rollback
+
+  - id: R2
+    title: Payment provider outage
+    service: payments
+    ettd_minutes: 5
+    ettr_minutes: 45
+    impact: 0.5
+    ettf_days: 120
+    ettd_minutes_90: [2, 12]
+    ettr_minutes_90: [20, 100]
+    ettf_days_90: [60, 240]
+    owner: Head of Payments
+
+  - id: R3
+    title: Expired TLS certificate
+    service: accounts
+    ettd_minutes: 15
+    ettr_minutes: 30
+    impact: 1.0
+    ettf_days: 365
+    ettf_days_90: [180, 730]
+    owner: Head of Identity and Access
+    before: {ettf_days: 180}         # before expiry alerts and automatic renewal
+
+  - id: R4
+    title: Database failover stalls
+    service: checkout
+    ettd_minutes: 5
+    ettr_minutes: 25
+    impact: 1.0
+    ettf_days: 365
+    ettr_minutes_90: [10, 60]
+    owner: Head of Commerce Engineering
+
+  - id: R5
+    title: Vulnerable container image reaches production
+    service: catalog
+    ettd_minutes: 240
+    ettr_minutes: 120
+    impact: 0.3
+    ettf_days: 730
+    ettd_minutes_90: [60, 960]
+    ettf_days_90: [365, 1460]
+    owner: Chief Information Security Officer
+    before: {ettf_days: 180}         # before the image admission policy
+
+  - id: R6
+    title: Search cluster runs out of disk
+    service: search
+    ettd_minutes: 20
+    ettr_minutes: 60
+    impact: 0.5
+    ettf_days: 90
+    owner: Head of Discovery
+
+  - id: R7
+    title: CDN misconfiguration hides product images
+    service: catalog
+    ettd_minutes: 15
+    ettr_minutes: 30
+    impact: 0.4
+    ettf_days: 120
+    ettf_days_90: [60, 240]
+    owner: Head of Catalogue Engineering
+
+  - id: R8
+    title: Identity provider outage
+    service: accounts
+    ettd_minutes: 5
+    ettr_minutes: 85
+    impact: 0.8
+    ettf_days: 240
+    ettr_minutes_90: [30, 180]
+    ettf_days_90: [120, 480]
+    owner: Head of Identity and Access
+"""
+
+README = """\
+# Sample workspace: Northwind Outfitters
+
+`briefing build` uses this folder when there is no `briefing.yaml` in the
+current directory, so a fresh install writes a real briefing. Everything here
+is invented, and generated by `tools/make_sample.py` (seeded: the same files
+every time). Copy the folder to start your own workspace.
+
+## The company
+
+Northwind Outfitters is a fictional online retailer of outdoor clothing,
+based in Amsterdam (amounts in EUR, dates in Europe/Amsterdam time). Five
+services matter to its customers:
+
+| id | business name | objective | cost of an hour down | owner |
+| --- | --- | --- | --- | --- |
+| checkout | Online checkout | 99.9% | EUR 42,000 | Head of Commerce Engineering |
+| payments | Card payments | 99.95% | EUR 60,000 | Head of Payments |
+| search | Product search | 99.5% | EUR 8,000 | Head of Discovery |
+| catalog | Product pages | 99.9% | EUR 15,000 | Head of Catalogue Engineering |
+| accounts | Customer sign-in | 99.9% | EUR 12,000 | Head of Identity and Access |
+
+## The files
+
+- `briefing.yaml`: the workspace (services, sources, policy, delivery), commented.
+- `exports/sli.csv.gz`: good and total requests per service and minute, UTC,
+  1 August to 31 October 2026. Traffic follows the day (quiet at night, busy
+  in the evening, busier at weekends); a small share of requests always fails,
+  and more fail exactly during the incidents.
+- `exports/incidents.csv`: 25 incidents from August to October, 10 of them
+  touching October.
+- `risks.yaml`: eight risks with their detection, repair and failure
+  intervals, some with 90% ranges and values before a mitigation.
+- `exports/controls.csv`: events that controls prevented (blocked vulnerable
+  images, automatic rollbacks, chaos experiments whose findings were fixed).
+
+## What October 2026 shows
+
+- **Online checkout exhausted its error budget.** On 15 October a bad
+  configuration push made almost half of all checkout attempts fail for
+  84 minutes (INC-1022, SEV1), after a smaller promo-code failure on
+  6 October (INC-1018). Checkout used about one and a half times its monthly
+  budget; in September it used about a third. The error-budget policy asks
+  to freeze feature releases for checkout until the budget recovers.
+- **Card payments is at risk**: a payment provider outage on 13 October
+  (INC-1020) and an overlapping 3-D Secure problem (INC-1021) left it with
+  less than a quarter of its budget.
+- **Product search** used less than a third of its budget: room to release faster.
+- Product pages and customer sign-in stayed healthy.
+- Detection and repair were much faster than in August and September, which
+  shows as loss avoided by faster response.
+- Two risks need action, each using more than a quarter of a year's budget:
+  bad configuration pushes on checkout (R1) and a payment provider outage (R2).
+
+Things the data exercises on purpose: an incident that starts on 30 September
+at 23:00 Amsterdam time and ends after midnight (INC-1016, partly in October);
+two overlapping payments incidents; an incident with no detection time
+(INC-1017); two incidents with no impact given (INC-1019, INC-1024: the
+severity's default applies); titles with an email address, a phone number and
+an IP address, which the briefing redacts; two control rows with an unknown
+probability (they claim nothing).
+"""
+
+
+if __name__ == "__main__":
+    main()
