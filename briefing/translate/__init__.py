@@ -1,0 +1,1 @@
+"""Translate stage: findings into business words, through the shared lexicon."""
