@@ -1,0 +1,232 @@
+"""Ingest stage: the live Prometheus-compatible HTTP API (Prometheus, Thanos, Mimir, VictoriaMetrics).
+
+The scale path: the metrics store aggregates (`sum by (service) (increase(...[step]))`)
+and briefing pulls only one point per service and step with `query_range`, so
+its memory depends on services x steps, never on request volume. Prometheus
+answers at most 11,000 points per series and query, so long ranges are fetched
+in chunks. Connection errors and 5xx answers are retried with backoff; 4xx
+answers end with Prometheus's own error text.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+from typing import Any
+
+import requests
+
+from briefing.config import SourceEntry
+from briefing.errors import BriefingError, Location
+from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.prometheus import (
+    DEFAULT_LABEL,
+    Series,
+    build_sli,
+    expect_services,
+    merge_series,
+    parse_matrix,
+    parse_step,
+)
+
+log = logging.getLogger(__name__)
+
+MAX_POINTS_PER_QUERY = 10_000  # Prometheus refuses more than 11,000 points per series
+DEFAULT_TIMEOUT_SECONDS = 30.0
+DEFAULT_RETRIES = 3
+BACKOFF_SECONDS = 0.5
+_RANGE = re.compile(r"\[(\d+[smhdwy])\]")
+
+
+def read_prometheus_api(entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    """`{format: prometheus, url, good (or bad), total, step, label}`: fetch the period and the one before."""
+    url = str(entry.options["url"]).rstrip("/")
+    where = entry.location
+    step = parse_step(entry.options.get("step", "1h"), where)
+    label = str(entry.options.get("label") or DEFAULT_LABEL)
+    client = _Client(entry, url)
+    first = ctx.history_start or ctx.period.previous()
+    start = (
+        int(first.start_utc.timestamp()) + step
+    )  # the first point covers the period's first step
+    end = int(ctx.period.end_utc.timestamp())
+    notes: list[str] = []
+    queries = {
+        name: str(entry.options[name])
+        for name in ("good", "bad", "total")
+        if entry.options.get(name)
+    }
+    if "total" not in queries or ("good" in queries) == ("bad" in queries):
+        raise BriefingError(
+            "a prometheus source needs total: and one of good: or bad: (PromQL expressions)",
+            where=where,
+        )
+    fetched: dict[str, list[Series]] = {}
+    for name, query in queries.items():
+        ranges = sorted(set(_RANGE.findall(query)))
+        if ranges and all(parse_step(r, where) != step for r in ranges):
+            notes.append(
+                f"the {name} query uses the range {', '.join(ranges)} but the step is {step}s: "
+                "steps would overlap or leave gaps; make the range equal the step"
+            )
+        chunks = [
+            parse_matrix(client.query_range(name, query, a, b, step), label, Location(url), name)
+            for a, b in _chunks(start, end, step)
+        ]
+        fetched[name] = merge_series(chunks)
+        log.info("Fetched %s: %d series", name, len(fetched[name]))
+    all_series = [s for v in fetched.values() for s in v]
+    if not all_series:
+        raise BriefingError(
+            f"the queries returned no series from {_period_text(first, ctx)}",
+            where=Location(url),
+            hint="check the metric names and labels, and that Prometheus keeps data that far back "
+            "(try the query in its web UI over the same range)",
+        )
+    expect_services(all_series, entry, ctx, url, notes)
+    return build_sli(
+        fetched.get("good"),
+        fetched.get("bad"),
+        fetched["total"],
+        step,
+        entry,
+        ctx,
+        display=url,
+        fmt="prometheus",
+        notes=notes,
+    )
+
+
+def _period_text(first: Any, ctx: ReadContext) -> str:
+    return f"{first.label} to {ctx.period.label}"
+
+
+def _chunks(start: int, end: int, step: int) -> list[tuple[int, int]]:
+    """[start, end] in pieces of at most MAX_POINTS_PER_QUERY points, aligned on the step."""
+    pieces = []
+    span = step * (MAX_POINTS_PER_QUERY - 1)
+    a = start
+    while a <= end:
+        b = min(a + span, end)
+        pieces.append((a, b))
+        a = b + step
+    return pieces
+
+
+class _Client:
+    """One source's HTTP settings: auth from the environment, TLS, timeouts, retries."""
+
+    def __init__(self, entry: SourceEntry, url: str) -> None:
+        self.url = url
+        self.where = entry.location
+        options = entry.options
+        self.timeout = float(options.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS)
+        retries = options.get("retries")
+        self.retries = DEFAULT_RETRIES if retries is None else max(0, int(retries))
+        self.verify = bool(options.get("verify_tls", True))
+        self.session = requests.Session()
+        self.session.headers["Accept"] = "application/json"
+        token_env = options.get("bearer_token_env")
+        if token_env:
+            self.session.headers["Authorization"] = (
+                f"Bearer {self._env(str(token_env), 'bearer_token_env')}"
+            )
+        user_env, password_env = options.get("username_env"), options.get("password_env")
+        if user_env or password_env:
+            if not (user_env and password_env):
+                raise BriefingError(
+                    "basic auth needs both username_env and password_env", where=self.where
+                )
+            self.session.auth = (
+                self._env(str(user_env), "username_env"),
+                self._env(str(password_env), "password_env"),
+            )
+
+    def _env(self, name: str, key: str) -> str:
+        value = os.environ.get(name)
+        if not value:
+            raise BriefingError(
+                f"environment variable {name} (named by {key}) is not set",
+                where=self.where,
+                hint=f"export {name}=... before running briefing; secrets never sit in briefing.yaml",
+            )
+        return value
+
+    def query_range(self, name: str, query: str, start: int, end: int, step: int) -> Any:
+        params = {"query": query, "start": str(start), "end": str(end), "step": f"{step}s"}
+        endpoint = f"{self.url}/api/v1/query_range"
+        last_error = ""
+        for attempt in range(self.retries + 1):
+            if attempt:
+                delay = BACKOFF_SECONDS * 2 ** (attempt - 1)
+                log.warning("Retrying %s in %.1fs (%s)", endpoint, delay, last_error)
+                time.sleep(delay)
+            try:
+                response = self.session.post(
+                    endpoint, data=params, timeout=self.timeout, verify=self.verify
+                )
+            except requests.exceptions.SSLError as err:
+                raise BriefingError(
+                    f"TLS verification failed for {self.url}: {err}",
+                    where=self.where,
+                    hint="fix the server certificate, or (only for a trusted test server) set verify_tls: false",
+                ) from None
+            except (requests.ConnectionError, requests.Timeout) as err:
+                last_error = f"{type(err).__name__}: {_short(err)}"
+                continue
+            if response.status_code >= 500:
+                last_error = f"HTTP {response.status_code}: {_error_text(response)}"
+                continue
+            if response.status_code >= 400:
+                raise self._client_error(name, query, response)
+            try:
+                return response.json()
+            except ValueError:
+                raise BriefingError(
+                    f"{endpoint} did not answer JSON (HTTP {response.status_code})",
+                    where=self.where,
+                    hint="point url: at the Prometheus server itself (e.g. http://prometheus:9090)",
+                ) from None
+        raise BriefingError(
+            f"cannot get the {name} query from {self.url} after {self.retries + 1} attempt(s): {last_error}",
+            where=self.where,
+            hint="check that the server is up and reachable, or raise timeout_seconds / retries",
+        )
+
+    def _client_error(self, name: str, query: str, response: requests.Response) -> BriefingError:
+        status = response.status_code
+        text = _error_text(response)
+        if status in (401, 403):
+            return BriefingError(
+                f"{self.url} refused access (HTTP {status}): {text}",
+                where=self.where,
+                hint="set bearer_token_env, or username_env and password_env, to variables holding valid credentials",
+            )
+        if status == 404:
+            return BriefingError(
+                f"{self.url}/api/v1/query_range was not found (HTTP 404)",
+                where=self.where,
+                hint="url: is the server's base address (for Mimir or Thanos include its Prometheus API prefix)",
+            )
+        return BriefingError(
+            f"Prometheus refused the {name} query (HTTP {status}): {text}\n  query: {query}",
+            where=self.where,
+            hint=f"fix the PromQL in sources.metrics {name}: (try it in the Prometheus web UI first)",
+        )
+
+
+def _error_text(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return response.text.strip()[:300] or response.reason
+    if isinstance(body, dict) and body.get("error"):
+        return f"{body.get('errorType', 'error')}: {body['error']}"
+    return str(body)[:300]
+
+
+def _short(err: Exception) -> str:
+    text = str(err)
+    return text if len(text) < 200 else text[:200] + "..."

@@ -1,0 +1,62 @@
+"""Fixtures of the ingest tests: a real Prometheus server, started once per session.
+
+`/usr/bin/prometheus` serves a TSDB that `promtool` backfilled from OpenMetrics
+counters written by `ingest_support`; the server is stopped by its process id.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from ingest_support import (
+    PROMETHEUS,
+    PROMTOOL,
+    PrometheusServer,
+    counts_per_sample,
+    start_prometheus,
+    stop_prometheus,
+    write_hourly_csv,
+    write_openmetrics,
+)
+
+
+@pytest.fixture(scope="session")
+def prometheus_storage(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A TSDB backfilled by promtool, and the same counts as an hourly CSV."""
+    if not PROMETHEUS.exists() or not PROMTOOL.exists():
+        pytest.skip("needs /usr/bin/prometheus and /usr/bin/promtool (Debian package prometheus)")
+    folder = tmp_path_factory.mktemp("prometheus")
+    counts = counts_per_sample()
+    source = folder / "source.om"
+    write_openmetrics(source, counts)
+    hourly = folder / "hourly.csv"
+    write_hourly_csv(hourly, counts)
+    storage = folder / "tsdb"
+    subprocess.run(  # noqa: S603
+        [
+            str(PROMTOOL),
+            "tsdb",
+            "create-blocks-from",
+            "openmetrics",
+            "--max-block-duration=744h",
+            str(source),
+            str(storage),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return storage, hourly
+
+
+@pytest.fixture(scope="session")
+def prometheus_server(prometheus_storage: tuple[Path, Path]) -> Iterator[PrometheusServer]:
+    storage, hourly = prometheus_storage
+    process, url = start_prometheus(storage, storage.parent)
+    try:
+        yield PrometheusServer(url=url, pid=process.pid, hourly_csv=hourly)
+    finally:
+        stop_prometheus(process)

@@ -1,0 +1,169 @@
+"""A real Prometheus (backfilled with promtool) read through its HTTP API."""
+
+from __future__ import annotations
+
+import time
+import pandas as pd
+import pytest
+from ingest_support import (
+    PrometheusServer,
+    context,
+    start_prometheus,
+    stop_prometheus,
+    write_config,
+)
+
+from briefing.errors import BriefingError
+from briefing.ingest.generic import read_metrics_csv
+from briefing.ingest.prometheus_api import read_prometheus_api
+
+pytestmark = pytest.mark.prometheus
+
+GOOD = 'sum by (service) (increase(http_requests_total{code!~"5.."}[1h]))'
+TOTAL = "sum by (service) (increase(http_requests_total[1h]))"
+SERVICES = """\
+  - {id: checkout-api, name: Online checkout, objective: 0.999, cost_of_downtime_per_hour: 60000}
+  - {id: search, name: Product search, objective: 0.995, cost_of_downtime_per_hour: 6000}
+"""
+
+
+def live_source(url: str, *, good: str = GOOD, total: str = TOTAL, more: str = "") -> str:
+    return (
+        f"  metrics:\n    - format: prometheus\n      url: {url}\n"
+        f"      good: '{good}'\n      total: '{total}'\n      step: 1h\n      label: service\n{more}"
+    )
+
+
+def test_live_sli_table_equals_the_same_counts_as_csv(
+    prometheus_server: PrometheusServer, tmp_path
+):
+    config = write_config(tmp_path, live_source(prometheus_server.url), services=SERVICES)
+    ctx = context(config)
+    live = read_prometheus_api(config.sources.metrics[0], ctx)
+    csv_config = write_config(
+        tmp_path, f"  metrics: [{{path: {prometheus_server.hourly_csv}}}]\n", services=SERVICES
+    )
+    from_csv = read_metrics_csv(csv_config.sources.metrics[0], context(csv_config))
+    # September and October, hourly, two services: (30 + 31) * 24 * 2 = 2928 buckets
+    assert len(from_csv.table) == 2928
+    got = live.table.sort_values(["service", "timestamp"]).reset_index(drop=True)
+    want = (
+        from_csv.table.table
+        if False
+        else from_csv.table.sort_values(["service", "timestamp"]).reset_index(drop=True)
+    )
+    assert got.equals(want)
+    quality = live.quality[0]
+    assert (quality.rows_read, quality.rows_used, quality.rows_rejected) == (2928, 2928, 0)
+    # the point at 2026-09-01T01:00Z covers (00:00, 01:00]: it is the bucket starting at 00:00
+    assert str(got["timestamp"].iloc[0]) == "2026-09-01 00:00:00+00:00"
+
+
+def test_live_october_figures_match_the_csv(prometheus_server: PrometheusServer, tmp_path):
+    config = write_config(tmp_path, live_source(prometheus_server.url), services=SERVICES)
+    table = read_prometheus_api(config.sources.metrics[0], context(config)).table
+    october = table[(table["timestamp"] >= "2026-10-01") & (table["timestamp"] < "2026-11-01")]
+    csv = pd.read_csv(prometheus_server.hourly_csv)
+    csv = csv[csv["timestamp"].str.startswith("2026-10")]
+    for service in ("checkout-api", "search"):
+        mine = october[october["service"] == service]
+        theirs = csv[csv["service"] == service]
+        assert len(mine) == 31 * 24
+        assert int(mine["good"].sum()) == int(theirs["good"].sum())
+        assert int(mine["total"].sum()) == int(theirs["total"].sum())
+    # the outage hour of checkout-api: every failed request equals a good one, so bad == good
+    hour = table[(table["service"] == "checkout-api") & (table["timestamp"] == "2026-10-14T02:00Z")]
+    assert int(hour["total"].iloc[0]) == 2 * int(hour["good"].iloc[0])
+
+
+def test_long_ranges_are_fetched_in_chunks(
+    prometheus_server: PrometheusServer, tmp_path, monkeypatch
+):
+    # 1h steps from 2026-08-01T01:00Z to 2026-11-01T00:00Z are 2208 points; chunks of 500 need 5 queries
+    import briefing.ingest.prometheus_api as api
+
+    monkeypatch.setattr(api, "MAX_POINTS_PER_QUERY", 500)
+    assert len(api._chunks(0, 2207 * 3600, 3600)) == 5
+    config = write_config(tmp_path, live_source(prometheus_server.url), services=SERVICES)
+    table = read_prometheus_api(config.sources.metrics[0], context(config)).table
+    assert len(table) == 2928
+
+
+def test_bad_promql_shows_prometheus_error_text(prometheus_server: PrometheusServer, tmp_path):
+    bad = "sum by (service (increase(http_requests_total[1h]))"
+    config = write_config(tmp_path, live_source(prometheus_server.url, good=bad), services=SERVICES)
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_api(config.sources.metrics[0], context(config))
+    text = str(caught.value)
+    assert "Prometheus refused the good query (HTTP 400)" in text
+    assert "bad_data: 1:17: parse error" in text  # Prometheus's own words, with its position
+    assert bad in text
+
+
+def test_a_query_with_no_series_is_a_clear_error(prometheus_server: PrometheusServer, tmp_path):
+    none = "sum by (service) (increase(no_such_metric_total[1h]))"
+    config = write_config(
+        tmp_path, live_source(prometheus_server.url, good=none, total=none), services=SERVICES
+    )
+    with pytest.raises(
+        BriefingError, match="the queries returned no series from 2026-08 to 2026-10"
+    ):
+        read_prometheus_api(config.sources.metrics[0], context(config))
+
+
+def test_a_service_without_series_is_named(prometheus_server: PrometheusServer, tmp_path):
+    more = "      services: [checkout-api, search, payments]\n"
+    config = write_config(
+        tmp_path, live_source(prometheus_server.url, more=more), services=SERVICES
+    )
+    with pytest.raises(
+        BriefingError, match=r"no series for payments \(series found for: checkout-api, search\)"
+    ):
+        read_prometheus_api(config.sources.metrics[0], context(config))
+
+
+def test_a_query_without_the_service_label_is_refused(
+    prometheus_server: PrometheusServer, tmp_path
+):
+    config = write_config(
+        tmp_path,
+        live_source(prometheus_server.url, good="sum(increase(http_requests_total[1h]))"),
+        services=SERVICES,
+    )
+    with pytest.raises(BriefingError, match="has no label 'service'"):
+        read_prometheus_api(config.sources.metrics[0], context(config))
+
+
+def test_server_stopped_mid_run_is_a_clear_error(prometheus_storage, tmp_path):
+    storage, _ = prometheus_storage
+    process, url = start_prometheus(storage, tmp_path)
+    config = write_config(tmp_path, live_source(url, more="      retries: 2\n"), services=SERVICES)
+    entry = config.sources.metrics[0]
+    assert len(read_prometheus_api(entry, context(config)).table) == 2928  # up: it answers
+    stop_prometheus(process)
+    started = time.monotonic()
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_api(entry, context(config))
+    elapsed = time.monotonic() - started
+    assert f"cannot get the good query from {url} after 3 attempt(s): ConnectionError" in str(
+        caught.value
+    )
+    # backoff between the 3 attempts: 0.5 s then 1 s
+    assert elapsed >= 1.5
+
+
+def test_missing_token_variable_is_named(
+    prometheus_server: PrometheusServer, tmp_path, monkeypatch
+):
+    monkeypatch.delenv("BRIEFING_TEST_PROM_TOKEN", raising=False)
+    more = "      bearer_token_env: BRIEFING_TEST_PROM_TOKEN\n"
+    config = write_config(
+        tmp_path, live_source(prometheus_server.url, more=more), services=SERVICES
+    )
+    with pytest.raises(BriefingError, match="environment variable BRIEFING_TEST_PROM_TOKEN"):
+        read_prometheus_api(config.sources.metrics[0], context(config))
+    # set, the token is sent (Prometheus itself ignores it) and the read succeeds
+    monkeypatch.setenv("BRIEFING_TEST_PROM_TOKEN", "s3cret")
+    assert (
+        len(read_prometheus_api(config.sources.metrics[0], context(config)).table) == 2928
+    )
