@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+
 import pandas as pd
 import pytest
 from ingest_support import (
@@ -164,6 +165,4 @@ def test_missing_token_variable_is_named(
         read_prometheus_api(config.sources.metrics[0], context(config))
     # set, the token is sent (Prometheus itself ignores it) and the read succeeds
     monkeypatch.setenv("BRIEFING_TEST_PROM_TOKEN", "s3cret")
-    assert (
-        len(read_prometheus_api(config.sources.metrics[0], context(config)).table) == 2928
-    )
+    assert len(read_prometheus_api(config.sources.metrics[0], context(config)).table) == 2928
