@@ -22,6 +22,7 @@ MAX_CONFIG_BYTES = 1_000_000
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
 HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
+DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
 DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its budget recovers"
 
 METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus")
@@ -141,6 +142,7 @@ class Policy:
     trials: int = 100_000
     redact_patterns: tuple[str, ...] = ()
     decision_due_days: int = 14
+    owner: str = "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +156,7 @@ class EmailConfig:
     to: tuple[str, ...]
     cc: tuple[str, ...] = ()
     bcc: tuple[str, ...] = ()
-    subject: str = "{organization} risk briefing, {period}: {headline}"
+    subject: str = DEFAULT_SUBJECT
     attempts: int = 4
     backoff_seconds: float = 2.0
     timeout_seconds: float = 30.0
@@ -271,7 +273,8 @@ def _parse_yaml(text: str, path: Path) -> tuple[dict[str, tuple[int, int]], Any]
         marks.setdefault(keypath, (n.start_mark.line + 1, n.start_mark.column + 1))
         if isinstance(n, yaml.MappingNode):
             for key_node, value_node in n.value:
-                child = f"{keypath}.{key_node.value}" if keypath else str(key_node.value)
+                base = keypath.removesuffix("=")
+                child = f"{base}.{key_node.value}" if base else str(key_node.value)
                 marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 walk(value_node, child + "=")
         elif isinstance(n, yaml.SequenceNode):
@@ -361,7 +364,8 @@ class _Checker:
             return default
         number: float
         if percent and isinstance(value, str) and _PERCENT.match(value):
-            number = float(_PERCENT.match(value).group(1)) / 100.0  # type: ignore[union-attr]
+            # 99.9 / 100 is 0.9990000000000001 in binary; round to the precision a percent can carry
+            number = round(float(_PERCENT.match(value).group(1)) / 100.0, 12)  # type: ignore[union-attr]
         elif isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(keypath, f"expected a number, got {_kind(value)} {value!r}")
             return default
@@ -620,6 +624,7 @@ class _Checker:
                 "trials",
                 "redact_patterns",
                 "decision_due_days",
+                "owner",
             },
             "policy",
         )
@@ -652,6 +657,7 @@ class _Checker:
             trials=int(trials or defaults.trials),
             redact_patterns=patterns,
             decision_due_days=int(due_days or 0),
+            owner=self.string(data.get("owner"), "policy.owner") or defaults.owner,
         )
 
     def headline(self, value: Any) -> tuple[str, ...]:
@@ -759,7 +765,7 @@ class _Checker:
             to=to,
             cc=self.string_list(data.get("cc"), "delivery.email.cc"),
             bcc=self.string_list(data.get("bcc"), "delivery.email.bcc"),
-            subject=self.string(data.get("subject"), "delivery.email.subject") or EmailConfig.subject,
+            subject=self.string(data.get("subject"), "delivery.email.subject") or DEFAULT_SUBJECT,
             attempts=int(self.number(data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20) or 4),
             backoff_seconds=self.number(data.get("backoff_seconds"), "delivery.email.backoff_seconds", default=2.0, low=0) or 0.0,
             timeout_seconds=self.number(data.get("timeout_seconds"), "delivery.email.timeout_seconds", default=30.0, low=0, low_open=True) or 30.0,

@@ -317,6 +317,22 @@ class Fact:
     previous: float | None = None
     change: float | None = None  # value - previous
     better_when: str = "lower"  # lower | higher
+    out_of: int | None = None  # for counts such as "4 of 5 services"
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineChoice:
+    """The one actionable number as compute chose it; translate words it."""
+
+    kind: str
+    value: float
+    unit: str
+    service: str | None
+    owner: str
+    due: str
+    risk_ids: tuple[str, ...] = ()
+    reduction: float | None = None  # yearly cost the decision removes (risk_exposure)
+    services_with_spare: tuple[str, ...] = ()  # loss_avoided: services far from their limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,10 +347,8 @@ class Findings:
     loss_avoided: LossAvoided
     risks: RiskSummary
     data_quality: DataQuality
-    headline_kind: str
-    headline_value: float
-    headline_unit: str
-    headline_service: str | None
+    headline: HeadlineChoice
+    facts: tuple[Fact, ...] = ()
     notes: tuple[str, ...] = ()
 
 

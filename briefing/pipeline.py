@@ -1,0 +1,203 @@
+"""The recipe: config -> ingest -> compute -> translate -> render -> write.
+
+`build_briefing` runs the first four stages and returns a `Briefing`;
+`build` renders it and writes `briefing-YYYY-MM.{pdf,html,json}`. Rendering and
+delivery take the returned values and never re-run a stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from briefing import __version__
+from briefing.compute import compute
+from briefing.config import Config
+from briefing.errors import BriefingError, Location
+from briefing.ingest import ingest, read_slos
+from briefing.model import Briefing, DataQuality, Period
+from briefing.translate.glossary import Glossary, load_glossary
+from briefing.translate.words import translate
+
+log = logging.getLogger(__name__)
+FORMATS = ("pdf", "html", "json")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    briefing: Briefing
+    outputs: dict[str, bytes]
+    files: dict[str, Path]
+    input_hash: str
+    warnings: tuple[str, ...] = ()
+
+
+def resolve_period(config: Config, period: str | None, *, now: datetime) -> Period:
+    """`--period`, else `period:` in the config, else the last complete month."""
+    label = period or config.period
+    if label is None:
+        return Period.last_complete(now, config.timezone)
+    try:
+        year, month = (int(part) for part in label.split("-"))
+        if not 1 <= month <= 12 or len(label) != 7:
+            raise ValueError(label)
+    except ValueError:
+        raise BriefingError(f"period {label!r} is not a month like 2026-10", hint="use --period YYYY-MM") from None
+    return Period(year, month, config.timezone)
+
+
+def build_briefing(
+    config: Config,
+    period: Period,
+    *,
+    glossary: Glossary | None = None,
+    strict: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> Briefing:
+    """Stages 1-3: ingest, compute, translate."""
+    step = progress or (lambda message: None)
+    log.info("Step 1/4 - Reading inputs")
+    step("Reading inputs")
+    slos, slo_quality, slo_notes = read_slos(config, period)
+    inputs = ingest(config, period, slos=slos, progress=progress)
+    if slo_quality or slo_notes:
+        from dataclasses import replace
+
+        inputs = replace(
+            inputs,
+            data_quality=DataQuality(tuple(slo_quality) + inputs.data_quality.files),
+            notes=tuple(slo_notes) + inputs.notes,
+        )
+    if strict:
+        fail_on_rejections(inputs.data_quality)
+    log.info("Step 2/4 - Computing")
+    step("Computing")
+    findings = compute(inputs, config, period, now=now)
+    log.info("Step 3/4 - Translating")
+    step("Translating")
+    return translate(findings, glossary or load_glossary(config.glossary), config)
+
+
+def fail_on_rejections(quality: DataQuality) -> None:
+    for file in quality.files:
+        if file.rows_rejected:
+            first = file.rejections[0]
+            raise BriefingError(
+                f"{first.reason} ({file.rows_rejected} row(s) rejected in this file; --strict stops at any)",
+                where=Location(file.path, first.line, first.column),
+                hint="fix the rows, or build without --strict to see every rejection under data quality",
+            )
+
+
+def build(
+    config: Config,
+    period: Period,
+    *,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    strict: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """All stages; writes the requested files under `out_dir` when given."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise BriefingError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    glossary = load_glossary(config.glossary)
+    briefing = build_briefing(config, period, glossary=glossary, strict=strict, now=now, progress=progress)
+    log.info("Step 4/4 - Rendering %s", ", ".join(formats))
+    if progress:
+        progress("Rendering " + ", ".join(formats))
+    from briefing.render import render
+
+    wanted = list(formats)
+    if "pdf" in wanted and "html" not in wanted:
+        wanted.append("html")  # the PDF is made from the HTML; linting needs it too
+    outputs = render(
+        briefing,
+        wanted,
+        glossary=glossary,
+        paper_size=config.report.paper_size,
+        classification=config.report.classification,
+    )
+    warnings = tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
+    outputs = {k: v for k, v in outputs.items() if k in formats}
+    files: dict[str, Path] = {}
+    if out_dir is not None:
+        files = write_outputs(outputs, out_dir, period)
+    return BuildResult(briefing, outputs, files, input_hash(config, period), warnings)
+
+
+def lint_executive_pages(html: bytes | None, glossary: Glossary, *, strict: bool) -> list[str]:
+    """Bare jargon on the executive pages: listed as warnings, fatal with --strict."""
+    if html is None:
+        return []
+    from briefing.translate.lint import find_jargon
+
+    text = html.decode("utf-8")
+    findings = [f for f in find_jargon(executive_part(text), glossary, html=True)]
+    messages = [
+        f"page 1 prints jargon {f.word!r} bare (line {f.line}); say {f.suggestion!r} instead" for f in findings
+    ]
+    for message in messages:
+        log.warning(message)
+    if strict and messages:
+        raise BriefingError(messages[0], hint="reword the template through the glossary, or build without --strict")
+    return messages
+
+
+def executive_part(html: str) -> str:
+    """The executive pages of the rendered HTML (between the exec markers), else all of it."""
+    start, end = html.find("<!-- exec:start -->"), html.find("<!-- exec:end -->")
+    if start == -1 or end == -1:
+        return html
+    # keep line numbers meaningful: blank out what precedes the executive part
+    return "\n" * html.count("\n", 0, start) + html[start:end]
+
+
+def write_outputs(outputs: dict[str, bytes], out_dir: Path, period: Period) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for fmt, data in outputs.items():
+        target = out_dir / f"briefing-{period.label}.{fmt}"
+        temporary = target.with_name(target.name + ".tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, target)
+        files[fmt] = target
+    return files
+
+
+def input_hash(config: Config, period: Period) -> str:
+    """sha256 over the version, period, config and every input file: same inputs, same hash."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}\n{period.label}\n".encode())
+    paths: list[Path] = [config.path, *config.glossary]
+    for kind in ("slos", "metrics", "incidents", "risks", "controls"):
+        for entry in getattr(config.sources, kind):
+            if entry.path is not None:
+                paths.append(entry.path)
+            for key in ("good", "total"):
+                value = entry.options.get(key)
+                if isinstance(value, Path):
+                    paths.append(value)
+            if entry.format == "prometheus":
+                # live data: the same queries over the same closed period give the same answer
+                digest.update(repr(sorted((k, str(v)) for k, v in entry.options.items())).encode())
+    for path in paths:
+        digest.update(str(path.name).encode())
+        with open(path, "rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
