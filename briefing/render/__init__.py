@@ -1,0 +1,68 @@
+"""Render stage: a finished `Briefing` as HTML, PDF and JSON bytes (nothing written to disk).
+
+`render()` is the stage entry point; the HTML is rendered once and reused for the
+PDF. Writing files and sending mail are the callers' business.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import logging
+from collections.abc import Iterable
+
+from briefing.errors import BriefingError
+from briefing.model import Briefing
+from briefing.render.charts import render_chart
+from briefing.render.context import GlossaryLike
+from briefing.render.html import render_html
+from briefing.render.json import render_json, schema, validate_json
+from briefing.render.pdf import render_pdf
+
+__all__ = [
+    "FORMATS",
+    "render",
+    "render_chart",
+    "render_html",
+    "render_json",
+    "render_pdf",
+    "schema",
+    "validate_json",
+]
+
+FORMATS = ("pdf", "html", "json")
+
+log = logging.getLogger(__name__)
+
+
+def render(
+    briefing: Briefing,
+    formats: Iterable[str],
+    *,
+    glossary: GlossaryLike,
+    paper_size: str = "A4",
+    classification: str = "Confidential",
+) -> dict[str, bytes]:
+    """The requested formats ("html", "pdf", "json") of `briefing`, as bytes by format."""
+    wanted = list(dict.fromkeys(f.strip().casefold() for f in formats))
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise BriefingError(
+            f"unknown output format {', '.join(map(repr, unknown))}",
+            hint="use pdf, html and/or json, e.g. --format pdf,html",
+        )
+    out: dict[str, bytes] = {}
+    if "html" in wanted or "pdf" in wanted:
+        log.info("Rendering HTML")
+        html = render_html(
+            briefing, glossary=glossary, paper_size=paper_size, classification=classification
+        )
+        if "html" in wanted:
+            out["html"] = html.encode("utf-8")
+        if "pdf" in wanted:
+            log.info("Laying out the PDF")
+            out["pdf"] = render_pdf(html, identifier=f"briefing-{briefing.period.label}")
+    if "json" in wanted:
+        data = render_json(briefing)
+        validate_json(jsonlib.loads(data))
+        out["json"] = data
+    return out

@@ -1,0 +1,220 @@
+"""Render stage: the briefing's few charts, drawn with matplotlib (Agg), deterministic.
+
+SVG for the HTML and the PDF (text stays text: `svg.fonttype = none`; ids salted
+with a fixed `svg.hashsalt`; no date in the metadata), PNG for email. Charts never
+use pyplot, so no global figure state is shared between renders.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import datetime, timedelta
+
+import matplotlib
+from babel.dates import format_skeleton
+from markupsafe import Markup
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from briefing.errors import BriefingError
+from briefing.model import Briefing
+from briefing.render import filters
+from briefing.render.context import burn_service, risks_largest_first
+
+KINDS = ("burn", "risk_minutes", "loss_exceedance")
+
+INK = "#1f2937"
+MUTED = "#6b7280"
+GRID = "#e5e7eb"
+BLUE = "#1d4ed8"
+RED = "#b42318"
+AMBER = "#b54708"
+SLATE = "#64748b"
+
+RC = {
+    "svg.hashsalt": "briefing",
+    "svg.fonttype": "none",
+    "font.family": ["Liberation Sans", "DejaVu Sans"],
+    "font.size": 8.5,
+    "axes.edgecolor": GRID,
+    "axes.labelcolor": INK,
+    "axes.titlesize": 9,
+    "xtick.color": MUTED,
+    "ytick.color": MUTED,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "path.simplify": True,
+}
+
+
+def available(kind: str, briefing: Briefing) -> bool:
+    """Whether the briefing has the data `kind` needs."""
+    if kind == "burn":
+        return burn_service(briefing) is not None
+    if kind == "risk_minutes":
+        return bool(briefing.risks.items)
+    if kind == "loss_exceedance":
+        return len(briefing.risks.loss_exceedance) >= 2
+    return False
+
+
+def render_chart(kind: str, briefing: Briefing, *, fmt: str = "svg") -> bytes:
+    """One chart of the briefing as SVG or PNG bytes; same briefing, same bytes."""
+    if kind not in KINDS:
+        raise BriefingError(f"unknown chart {kind!r}", hint=f"use one of {', '.join(KINDS)}")
+    if fmt not in ("svg", "png"):
+        raise BriefingError(f"unknown chart format {fmt!r}", hint="use svg or png")
+    if not available(kind, briefing):
+        raise BriefingError(f"the briefing has no data for the {kind} chart")
+    with matplotlib.rc_context(RC):
+        fig = {"burn": _burn, "risk_minutes": _risk_minutes, "loss_exceedance": _exceedance}[kind](
+            briefing
+        )
+        out = io.BytesIO()
+        if fmt == "svg":
+            fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
+        else:
+            fig.savefig(out, format="png", dpi=144, metadata={"Software": None})
+    return out.getvalue()
+
+
+def _axes_style(ax) -> None:  # type: ignore[no-untyped-def]
+    ax.grid(axis="y", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(length=0)
+
+
+def _burn(briefing: Briefing) -> Figure:
+    service = burn_service(briefing)
+    assert service is not None
+    start = datetime.fromisoformat(briefing.period.start)
+    end = datetime.fromisoformat(briefing.period.end)
+    xs = [start] + [datetime.fromisoformat(p.at) for p in service.burn]
+    ys = [100.0] + [p.budget_remaining * 100 for p in service.burn]
+    fig = Figure(figsize=(7.0, 2.5))
+    ax = fig.add_axes((0.075, 0.14, 0.9, 0.78))
+    _axes_style(ax)
+    ax.plot([start, end], [100, 0], color=SLATE, linewidth=1, linestyle=(0, (4, 3)))
+    ax.axhline(0, color=INK, linewidth=0.9)
+    low = min(min(ys), 0.0)
+    if low < 0:
+        ax.axhspan(low - 10, 0, color="#fef3f2", zorder=0)
+    ax.plot(xs, ys, color=RED if ys[-1] < 0 else BLUE, linewidth=2.2, solid_capstyle="round")
+    ax.set_xlim(start, end)
+    ax.set_ylim(low - 10 if low < 0 else -10, 110)
+    loc = briefing.locale
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
+    )
+    ticks = [start + timedelta(days=d) for d in range(0, (end - start).days + 1, 7)]
+    ax.set_xticks(ticks, [format_skeleton("MMMd", t.date(), locale=loc) for t in ticks])
+    ax.annotate(
+        f"{filters.percent(ys[-1] / 100, loc, digits=0)} left",
+        (xs[-1], ys[-1]),
+        xytext=(-4, 7),
+        textcoords="offset points",
+        ha="right",
+        color=ax.lines[-1].get_color(),
+        fontweight="bold",
+    )
+    ax.text(start + (end - start) * 0.42, 52, "even pace", color=SLATE, rotation=-14, fontsize=7.5)
+    ax.text(
+        start + timedelta(hours=6), 3, "allowance used up", color=INK, fontsize=7.5, va="bottom"
+    )
+    ax.set_ylabel("Allowance left")
+    return fig
+
+
+def _risk_minutes(briefing: Briefing) -> Figure:
+    risks = risks_largest_first(briefing)
+    names = {s.id: s.name for s in briefing.services}
+    height = 0.75 + 0.42 * len(risks)
+    fig = Figure(figsize=(7.0, height))
+    ax = fig.add_axes((0.3, 0.5 / height, 0.66, 1 - 0.75 / height))
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    ax.set_axisbelow(True)
+    ax.tick_params(length=0)
+    values = [r.budget_fraction * 100 for r in risks]
+    colors = [RED if r.needs_action else SLATE for r in risks]
+    rows = list(range(len(risks)))[::-1]
+    ax.barh(rows, values, color=colors, height=0.6)
+    labels = [
+        f"{_short(r.title, 38)}\n{_short(names.get(r.service, r.service), 38)}" for r in risks
+    ]
+    ax.set_yticks(rows, labels, color=INK)
+    threshold = briefing.risks.threshold_fraction * 100
+    top = max([*values, 100.0]) * 1.18
+    ax.axvline(threshold, color=AMBER, linewidth=1.1, linestyle=(0, (4, 2)))
+    ax.axvline(100, color=INK, linewidth=1.1)
+    loc = briefing.locale
+    ax.text(
+        threshold,
+        len(risks) - 0.45,
+        f" act above {filters.percent(threshold / 100, loc, digits=0)}",
+        color=AMBER,
+        fontsize=7.5,
+        va="bottom",
+    )
+    ax.text(100, len(risks) - 0.45, " whole yearly allowance", color=INK, fontsize=7.5, va="bottom")
+    for row, value, risk in zip(rows, values, risks, strict=True):
+        ax.text(
+            value + top * 0.01,
+            row,
+            f"{filters.number(risk.bad_minutes_per_year, loc)} min a year",
+            va="center",
+            fontsize=7.5,
+            color=INK,
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
+    ax.set_xlim(0, top)
+    ax.set_ylim(-0.6, len(risks) - 0.1)
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
+    )
+    ax.set_xlabel("Share of the service's yearly allowance each risk would use")
+    return fig
+
+
+def _exceedance(briefing: Briefing) -> Figure:
+    points = sorted(briefing.risks.loss_exceedance, key=lambda p: p.loss)
+    fig = Figure(figsize=(7.0, 2.3))
+    ax = fig.add_axes((0.09, 0.2, 0.88, 0.74))
+    _axes_style(ax)
+    ax.grid(axis="x", color=GRID, linewidth=0.6)
+    xs = [p.loss for p in points]
+    ys = [p.probability * 100 for p in points]
+    ax.fill_between(xs, ys, color="#dbeafe", linewidth=0)
+    ax.plot(xs, ys, color=BLUE, linewidth=2)
+    ax.axhline(10, color=AMBER, linewidth=1, linestyle=(0, (4, 2)))
+    loc, cur = briefing.locale, briefing.currency
+    ax.text(xs[-1], 11, "1 year in 10", color=AMBER, fontsize=7.5, ha="right", va="bottom")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(0, 102)
+    ax.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
+    )
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: filters.money_compact(v, cur, loc)))
+    ax.set_xlabel("Yearly loss from the risks above")
+    ax.set_ylabel("Chance of more")
+    return fig
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
+
+_DROP = re.compile(rb"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<metadata>.*?</metadata>", re.DOTALL)
+
+
+def inline_svg(svg: bytes, prefix: str, label: str) -> Markup:
+    """An SVG made fit to sit inside HTML: no prolog, no metadata, unique ids, scalable."""
+    text = _DROP.sub(b"", svg).decode("utf-8").strip()
+    text = re.sub(r'\s(?:xmlns(?::\w+)?)="[^"]*"', "", text)
+    text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
+    text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
+    text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
+    text = re.sub(r'<svg\s+width="[^"]*"\s+height="[^"]*"', "<svg", text, count=1)
+    label_attr = str(Markup("{}").format(label))
+    text = text.replace("<svg", f'<svg class="chart-svg" role="img" aria-label="{label_attr}"', 1)
+    return Markup(text)

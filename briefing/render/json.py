@@ -1,0 +1,85 @@
+"""Render stage: `briefing-YYYY-MM.json`, every figure, and the JSON Schema it follows.
+
+`dataclasses.asdict(briefing)` through one encoder: key order is the field order of
+`briefing.model`, floats are rounded (12 significant digits, at most 6 decimals) so
+that summation noise never changes the bytes, and NaN or infinity become null.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import math
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from briefing.errors import BriefingError, Location
+from briefing.model import Briefing
+
+SCHEMA_PATH = "schema/briefing.schema.json"
+
+
+def _clean(value: Any) -> Any:
+    """Plain JSON values: rounded finite floats, lists for tuples, string keys."""
+    if isinstance(value, bool) or value is None or isinstance(value, int | str):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        rounded = round(float(f"{value:.12g}"), 6)
+        return 0.0 if rounded == 0 else rounded
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):  # a numpy scalar that slipped through
+        return _clean(value.item())
+    return str(value)
+
+
+def briefing_data(briefing: Briefing) -> dict[str, Any]:
+    """The briefing as JSON-ready values, in the model's field order."""
+    data: dict[str, Any] = _clean(dataclasses.asdict(briefing))
+    return data
+
+
+def render_json(briefing: Briefing) -> bytes:
+    """Pretty, stable JSON bytes (UTF-8, indent 2, trailing newline)."""
+    text = json.dumps(briefing_data(briefing), indent=2, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+@functools.cache
+def _schema_text() -> str:
+    return resources.files("briefing").joinpath(SCHEMA_PATH).read_text("utf-8")
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of `briefing-YYYY-MM.json`, a fresh copy."""
+    loaded: dict[str, Any] = json.loads(_schema_text())
+    return loaded
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    loaded = schema()
+    jsonschema.Draft202012Validator.check_schema(loaded)
+    return jsonschema.Draft202012Validator(loaded)
+
+
+def validate_json(data: dict[str, Any]) -> None:
+    """Raise one BriefingError listing every place `data` breaks the schema."""
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path])
+    if not errors:
+        return
+    lines = [f"{e.json_path}: {e.message}" for e in errors[:20]]
+    if len(errors) > 20:
+        lines.append(f"... and {len(errors) - 20} more")
+    raise BriefingError(
+        "the briefing JSON does not match its schema:\n  " + "\n  ".join(lines),
+        where=Location("briefing.schema.json"),
+        hint="the JSON was produced by another version of briefing, or edited by hand",
+    )
