@@ -93,12 +93,17 @@ class Glossary:
         if not key:
             return []
         scored: dict[str, float] = {}
-        for name_key, entry in self._index.items():
-            score = difflib.SequenceMatcher(None, key, name_key).ratio()
-            if len(key) >= 3 and (key in name_key or name_key in key):
-                score = max(score, 0.6) + 0.3
-            if score >= 0.6:
-                scored[entry.term] = max(scored.get(entry.term, 0.0), score)
+        for entry in self.entries:
+            for name in entry.names:
+                name_key = normalize_term(name)
+                whole = difflib.SequenceMatcher(None, key, name_key).ratio()
+                parts = [normalize_term(p) for p in name.split()]
+                best = max(difflib.SequenceMatcher(None, key, p).ratio() for p in parts if p)
+                if len(key) >= 3 and (key in name_key or name_key in key):
+                    best = 1.0
+                score = max(whole, best - 0.05) + 0.1 * whole  # closer whole names first
+                if score >= 0.7:
+                    scored[entry.term] = max(scored.get(entry.term, 0.0), score)
         ranked = sorted(scored.items(), key=lambda item: (-item[1], item[0].casefold()))
         return [term for term, _ in ranked[:n]]
 
