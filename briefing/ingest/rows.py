@@ -117,13 +117,14 @@ def _localize(
     text: pd.Series,
     empty: np.ndarray | None,
 ) -> pd.Series:
+    valid = parsed.notna().to_numpy()
     if timezone is None:
-        valid = parsed.notna().to_numpy()
-        first = int(np.flatnonzero(valid)[0]) if valid.any() else 0
-        sample = text.iloc[first] if len(text) else ""
+        if not valid.any():  # nothing parsed: those rows are rejected as unparseable
+            return pd.Series(pd.NaT, index=parsed.index, dtype="datetime64[ns, UTC]")
+        first = int(np.flatnonzero(valid)[0])
         raise BriefingError(
-            f"timestamp {sample!r} in column {column!r} has no time zone",
-            where=Location(where.path, int(lines[first]) if len(lines) else None, column),
+            f"timestamp {text.iloc[first]!r} in column {column!r} has no time zone",
+            where=Location(where.path, int(lines[first]), column),
             hint="write timestamps with an offset (e.g. 2026-10-01T00:00:00Z), "
             "or set timezone: in briefing.yaml (or on this source) to say which zone they are in",
         )
