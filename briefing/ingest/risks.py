@@ -1,0 +1,342 @@
+"""Ingest stage: the risk register (Google CRE risk analysis), YAML or CSV.
+
+A YAML register is a mapping with a `risks:` list (or a bare list); a CSV has
+one risk a row with the same names (intervals as `ettd_lo,ettd_hi`, values
+before mitigation as `before_ettd_minutes`). Each risk is checked on its own:
+a bad value rejects that risk with its line, field and reason, like a bad row
+of any other file. A register that cannot be read at all is a `BriefingError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from briefing.config import SourceEntry
+from briefing.errors import BriefingError, Location
+from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.generic import check_size, iter_csv_records
+from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
+from briefing.model import FileQuality, Rejection
+
+POINT_FIELDS = ("ettd_minutes", "ettr_minutes", "impact", "ettf_days")
+# YAML interval key -> (canonical low column, canonical high column)
+INTERVALS = {
+    "ettd_minutes_90": ("ettd_lo", "ettd_hi"),
+    "ettr_minutes_90": ("ettr_lo", "ettr_hi"),
+    "ettf_days_90": ("ettf_lo", "ettf_hi"),
+    "impact_90": ("impact_lo", "impact_hi"),
+}
+KNOWN_KEYS = frozenset({"id", "title", "service", "owner", "before", *POINT_FIELDS, *INTERVALS})
+# Fields a register may carry for people; read past without a note.
+FREE_TEXT_KEYS = frozenset(
+    {"description", "notes", "mitigation", "category", "status", "tags", "link"}
+)
+MEANING = {
+    "ettd_minutes": "minutes until it is noticed",
+    "ettr_minutes": "minutes to fix once noticed",
+    "impact": "the share of users affected, 0..1",
+    "ettf_days": "days between occurrences",
+}
+
+
+@dataclass
+class _Record:
+    """One risk as written: values by our field names, and where each one is."""
+
+    line: int
+    values: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, self.line)
+
+
+class _Invalid(Exception):
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def read_risks(entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    """Read a YAML or CSV risk register into the canonical `risks` table."""
+    path = entry.path
+    assert path is not None
+    check_size(path)
+    notes: list[str] = []
+    records = _csv_records(path) if entry.format == "csv" else _yaml_records(path, notes)
+    rows: list[dict[str, Any]] = []
+    rejections: list[Rejection] = []
+    rejected = 0
+    seen: dict[str, int] = {}
+    for record in records:
+        try:
+            row = _validate(record, ctx.service_ids, seen)
+        except _Invalid as problem:
+            rejected += 1
+            if len(rejections) < MAX_LISTED_REJECTIONS:
+                rejections.append(
+                    Rejection(record.line_of(problem.column), problem.column, problem.reason)
+                )
+            continue
+        seen[row["id"]] = record.line
+        rows.append(row)
+    table = conform(pd.DataFrame(rows), "risks") if rows else conform(pd.DataFrame(), "risks")
+    quality = FileQuality(
+        path=str(path),
+        format=entry.format,
+        rows_read=len(records),
+        rows_used=len(rows),
+        rows_rejected=rejected,
+        rejections=tuple(sorted(rejections, key=lambda r: (r.line or 0, r.column or ""))),
+        notes=tuple(notes),
+    )
+    return Loaded(table=table, quality=(quality,))
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _number(record: _Record, name: str, value: Any, what: str) -> float:
+    """A finite number from YAML or CSV text; "50%" is read as 0.5."""
+    rid = record.values.get("id") or "?"
+    if isinstance(value, bool) or value is None:
+        raise _Invalid(name, f"risk {rid!r}: {name} must be a number ({what}), got {value!r}")
+    if isinstance(value, int | float):
+        number = float(value)
+    else:
+        text = str(value).strip()
+        try:
+            number = float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
+        except ValueError:
+            raise _Invalid(
+                name, f"risk {rid!r}: {name} must be a number ({what}), got {text!r}"
+            ) from None
+    if not math.isfinite(number):
+        raise _Invalid(name, f"risk {rid!r}: {name} must be a finite number, got {value!r}")
+    return number
+
+
+def _check_point(record: _Record, name: str, value: float, label: str = "") -> None:
+    rid = record.values.get("id")
+    shown = label or name
+    if name == "impact" and not 0.0 <= value <= 1.0:
+        raise _Invalid(
+            label or name,
+            f"risk {rid!r}: {shown} {value:g} is outside 0..1 ({MEANING['impact']}; 0.5 is half)",
+        )
+    if name == "ettf_days" and value <= 0:
+        raise _Invalid(
+            label or name,
+            f"risk {rid!r}: {shown} must be more than 0 ({MEANING['ettf_days']}), got {value:g}",
+        )
+    if name in ("ettd_minutes", "ettr_minutes") and value < 0:
+        raise _Invalid(
+            label or name,
+            f"risk {rid!r}: {shown} must not be negative ({MEANING[name]}), got {value:g}",
+        )
+
+
+def _interval(record: _Record, key: str, raw: Any) -> tuple[float, float]:
+    rid = record.values.get("id")
+    if not isinstance(raw, list | tuple) or len(raw) != 2:
+        raise _Invalid(key, f"risk {rid!r}: {key} must be a 90% range [low, high], got {raw!r}")
+    lo = _number(record, key, raw[0], "the low end of the 90% range")
+    hi = _number(record, key, raw[1], "the high end of the 90% range")
+    if lo <= 0:
+        raise _Invalid(key, f"risk {rid!r}: {key} low end must be more than 0, got {lo:g}")
+    if lo > hi:
+        raise _Invalid(
+            key,
+            f"risk {rid!r}: {key} low end {lo:g} is above its high end {hi:g}; write [low, high]",
+        )
+    if key == "impact_90" and hi > 1:
+        raise _Invalid(key, f"risk {rid!r}: {key} high end {hi:g} is above 1 (all users)")
+    return lo, hi
+
+
+def _validate(record: _Record, services: frozenset[str], seen: Mapping[str, int]) -> dict[str, Any]:
+    values = record.values
+    rid = _text(values.get("id"))
+    if not rid:
+        raise _Invalid("id", "risk id is empty; give every risk an id (e.g. R1)")
+    values["id"] = rid
+    if rid in seen:
+        raise _Invalid("id", f"duplicate risk id {rid!r} (first used on line {seen[rid]})")
+    service = _text(values.get("service"))
+    if not service:
+        raise _Invalid("service", f"risk {rid!r}: service is empty")
+    if service not in services:
+        close = difflib.get_close_matches(service, sorted(services), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise _Invalid(
+            "service",
+            f"risk {rid!r}: service {service!r} is not in briefing.yaml services{hint}",
+        )
+    row: dict[str, Any] = {
+        "id": rid,
+        "title": _text(values.get("title")) or rid,
+        "service": service,
+        "owner": _text(values.get("owner")) or pd.NA,
+    }
+    for name in POINT_FIELDS:
+        raw = values.get(name)
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            raise _Invalid(name, f"risk {rid!r}: {name} is missing ({MEANING[name]})")
+        row[name] = _number(record, name, raw, MEANING[name])
+        _check_point(record, name, row[name])
+    for key, (lo_col, hi_col) in INTERVALS.items():
+        raw = values.get(key)
+        if raw is None:
+            continue
+        row[lo_col], row[hi_col] = _interval(record, key, raw)
+    before = values.get("before")
+    if before is not None:
+        if not isinstance(before, dict):
+            raise _Invalid(
+                "before", f"risk {rid!r}: before must be a mapping, e.g. {{ettf_days: 180}}"
+            )
+        for key, raw in before.items():
+            label = f"before.{key}"
+            if key not in POINT_FIELDS:
+                raise _Invalid(
+                    label, f"risk {rid!r}: {label} is not known; use {', '.join(POINT_FIELDS)}"
+                )
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            number = _number(record, label, raw, MEANING[key])
+            _check_point(record, key, number, label)
+            row[f"before_{key}"] = number
+    return row
+
+
+def _text(value: Any) -> str:
+    if value is None or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+# --------------------------------------------------------------------------- YAML
+
+
+def _yaml_records(path: Path, notes: list[str]) -> list[_Record]:
+    text = path.read_text(encoding="utf-8-sig")
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+        raise BriefingError(
+            f"not valid YAML: {err.problem}", where=where, hint="check indentation and quoting"
+        ) from None
+    except yaml.YAMLError as err:
+        raise BriefingError(f"not valid YAML: {err}", where=Location(path)) from None
+    items_node: yaml.Node | None = root
+    if isinstance(data, dict):
+        if "risks" not in data:
+            raise BriefingError(
+                "no `risks:` list in the risk register",
+                where=Location(path, 1),
+                hint="write `risks:` followed by a list of risks (id, title, service, ettd_minutes, ...)",
+            )
+        items, items_node = data["risks"], None
+        for key_node, value_node in root.value if isinstance(root, yaml.MappingNode) else ():
+            if key_node.value == "risks":
+                items_node = value_node
+    else:
+        items = data
+    if items is None:
+        return []
+    if not isinstance(items, list) or not isinstance(items_node, yaml.SequenceNode):
+        raise BriefingError(
+            "the risk register must hold a list of risks",
+            where=Location(path, items_node.start_mark.line + 1 if items_node else 1),
+            hint="each risk starts with `- id: ...` under `risks:`",
+        )
+    records: list[_Record] = []
+    for item, node in zip(items, items_node.value, strict=True):
+        line = node.start_mark.line + 1
+        if not isinstance(item, dict) or not isinstance(node, yaml.MappingNode):
+            raise BriefingError(
+                "each risk must be a mapping of fields (id, title, service, ...)",
+                where=Location(path, line),
+            )
+        lines = {str(k.value): k.start_mark.line + 1 for k, _ in node.value}
+        for key_node, value_node in node.value:
+            if key_node.value == "before" and isinstance(value_node, yaml.MappingNode):
+                for sub, _ in value_node.value:
+                    lines[f"before.{sub.value}"] = sub.start_mark.line + 1
+        values = {str(k): v for k, v in item.items()}
+        for key in values:
+            if key not in KNOWN_KEYS and key not in FREE_TEXT_KEYS:
+                close = difflib.get_close_matches(key, sorted(KNOWN_KEYS), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                notes.append(f"line {lines.get(key, line)}: field {key!r} is not used{hint}")
+        records.append(_Record(line, values, lines))
+    return records
+
+
+# --------------------------------------------------------------------------- CSV
+
+_CSV_ALIASES = {
+    "ettd_lo": ("ettd_lo", "ettd_minutes_lo", "ettd_minutes_90_lo"),
+    "ettd_hi": ("ettd_hi", "ettd_minutes_hi", "ettd_minutes_90_hi"),
+    "ettr_lo": ("ettr_lo", "ettr_minutes_lo", "ettr_minutes_90_lo"),
+    "ettr_hi": ("ettr_hi", "ettr_minutes_hi", "ettr_minutes_90_hi"),
+    "ettf_lo": ("ettf_lo", "ettf_days_lo", "ettf_days_90_lo"),
+    "ettf_hi": ("ettf_hi", "ettf_days_hi", "ettf_days_90_hi"),
+    "impact_lo": ("impact_lo", "impact_90_lo"),
+    "impact_hi": ("impact_hi", "impact_90_hi"),
+}
+
+
+def _csv_records(path: Path) -> list[_Record]:
+    header, rows = iter_csv_records(path)
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        positions.setdefault(name.strip().lower(), index)
+    required = ("id", "service", *POINT_FIELDS)
+    missing = [name for name in required if name not in positions]
+    if missing:
+        raise BriefingError(
+            f"missing column(s) {', '.join(missing)}; the header has: {', '.join(header)}",
+            where=Location(path, 1),
+            hint="a risk register CSV needs id,title,service,ettd_minutes,ettr_minutes,impact,ettf_days",
+        )
+
+    def column(name: str, *aliases: str) -> int | None:
+        for alias in (name, *aliases):
+            if alias in positions:
+                return positions[alias]
+        return None
+
+    simple = {name: column(name) for name in ("id", "title", "service", "owner", *POINT_FIELDS)}
+    bounds = {col: column(*names) for col, names in _CSV_ALIASES.items()}
+    before = {name: column(f"before_{name}") for name in POINT_FIELDS}
+    records: list[_Record] = []
+    for line, cells in rows:
+
+        def cell(index: int | None, cells: list[str] = cells) -> str | None:
+            if index is None or index >= len(cells) or not cells[index].strip():
+                return None
+            return cells[index].strip()
+
+        values: dict[str, Any] = {name: cell(index) for name, index in simple.items()}
+        for key, (lo_col, hi_col) in INTERVALS.items():
+            lo, hi = cell(bounds[lo_col]), cell(bounds[hi_col])
+            if lo is not None or hi is not None:
+                values[key] = [lo, hi]
+        previous = {name: cell(index) for name, index in before.items() if cell(index) is not None}
+        if previous:
+            values["before"] = previous
+        records.append(_Record(line, values))
+    return records
