@@ -6,6 +6,7 @@ period still running), the Monte Carlo seed comes from the policy.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from briefing.compute.headline import choose_headline
@@ -13,7 +14,16 @@ from briefing.compute.incidents import compute_incidents
 from briefing.compute.slo import Objective, compute_service, objective_for
 from briefing.config import Config
 from briefing.errors import BriefingError
-from briefing.model import Fact, Findings, Inputs, LossAvoided, Period, ServiceStatus
+from briefing.model import (
+    Fact,
+    Findings,
+    IncidentItem,
+    IncidentSummary,
+    Inputs,
+    LossAvoided,
+    Period,
+    ServiceStatus,
+)
 
 
 def objectives(config: Config, inputs: Inputs) -> dict[str, Objective]:
@@ -58,15 +68,25 @@ def compute(inputs: Inputs, config: Config, period: Period, *, now: datetime | N
     risks = compute_risks(
         inputs.risks, config.services, {k: v.objective for k, v in targets.items()}, config.policy
     )
-    loss = compute_loss_avoided(
-        items=incidents.items,
-        incidents=inputs.incidents,
-        controls=inputs.controls,
-        risks=inputs.risks,
-        services=config.services,
-        policy=config.policy,
-        period=period,
-    )
+    def loss_in(when: Period, items: tuple[IncidentItem, ...]) -> LossAvoided:
+        return compute_loss_avoided(
+            items=items,
+            incidents=inputs.incidents,
+            controls=inputs.controls,
+            risks=inputs.risks,
+            services=config.services,
+            policy=config.policy,
+            period=when,
+        )
+
+    loss = loss_in(period, incidents.items)
+    if incidents.previous_count is not None:
+        # last month's value, from the same exports, for the change shown on page 1
+        before = compute_incidents(
+            inputs.incidents, inputs.sli, {}, config.services, period.previous(), config.policy,
+            with_previous=False,
+        )
+        loss = replace(loss, previous_total=loss_in(period.previous(), before.items).total)
     headline = choose_headline(services, risks, loss, config, period)
     facts = supporting_facts(services, incidents, loss, headline.kind)
     return Findings(
@@ -86,7 +106,7 @@ def compute(inputs: Inputs, config: Config, period: Period, *, now: datetime | N
 
 def supporting_facts(
     services: tuple[ServiceStatus, ...],
-    incidents,  # noqa: ANN001 - IncidentSummary
+    incidents: IncidentSummary,
     loss: LossAvoided,
     headline_kind: str,
 ) -> tuple[Fact, ...]:

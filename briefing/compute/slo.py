@@ -8,7 +8,7 @@ formulas then run over minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -164,18 +164,18 @@ def _figures(
 
 
 def _burn(inside: pd.DataFrame, budget_events: float, period: Period) -> tuple[BurnPoint, ...]:
-    """Budget remaining at the end of each local day of the period."""
+    """Budget remaining at the end of each local day of the period (ISO time of that end)."""
     if inside.empty or budget_events <= 0:
         return ()
     local_day = inside["timestamp"].dt.tz_convert(period.timezone).dt.day
     bad_by_day = (inside["total"] - inside["good"]).groupby(local_day.to_numpy()).sum()
     bad_by_day = bad_by_day.reindex(range(1, period.days_in_month + 1), fill_value=0)
     remaining = 1.0 - bad_by_day.cumsum().to_numpy() / budget_events
-    start = period.start
     points = []
     for day, value in zip(bad_by_day.index, remaining, strict=True):
-        end_of_day = start.replace(day=int(day))
-        points.append(BurnPoint(at=end_of_day.date().isoformat(), budget_remaining=float(value)))
+        # the end of the local day: the next local midnight (wall-clock arithmetic in the zone)
+        end_of_day = period.start.replace(day=int(day)) + timedelta(days=1)
+        points.append(BurnPoint(at=end_of_day.isoformat(), budget_remaining=float(value)))
     return tuple(points)
 
 
