@@ -39,11 +39,17 @@ SERVICES_YAML = """\
 
 
 def write_config(
-    folder: Path, sources: str, *, extra: str = "", services: str = SERVICES_YAML
+    folder: Path,
+    sources: str,
+    *,
+    extra: str = "",
+    services: str = SERVICES_YAML,
+    timezone: bool = True,
 ) -> Config:
     """A briefing.yaml for October 2026 with `sources:` as given (YAML text indented by two)."""
+    zone = "timezone: UTC\n" if timezone else ""
     text = (
-        "organization: Example Corp\ncurrency: EUR\ntimezone: UTC\nperiod: 2026-10\n"
+        f"organization: Example Corp\ncurrency: EUR\n{zone}period: 2026-10\n"
         f"services:\n{services}sources:\n{sources}{extra}"
     )
     path = folder / "briefing.yaml"
