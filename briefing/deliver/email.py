@@ -1,0 +1,218 @@
+"""Deliver stage: the briefing as an email message.
+
+`render_email()` turns a `Briefing`, its PDF and its charts (PNG) into
+`EmailParts`: subject, plain text, HTML with every style inlined (mail clients
+drop <style> blocks and SVG) and images referenced by Content-ID. `build_message()`
+wraps the parts with the headers of one send:
+
+    multipart/mixed
+      multipart/alternative
+        text/plain            the headline, the decision, the facts
+        multipart/related
+          text/html           inline CSS, <img src="cid:...">
+          image/png ...       one per chart, by Content-ID
+      application/pdf         the full briefing, attached
+
+Bcc recipients get the message through the SMTP envelope only, never a header.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+
+import css_inline
+import jinja2
+
+from briefing.config import EmailConfig
+from briefing.errors import BriefingError
+from briefing.model import Briefing
+from briefing.render import filters
+
+DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+@dataclass(frozen=True, slots=True)
+class EmailParts:
+    """Everything of the message that does not depend on one send (no Date, no Message-ID)."""
+
+    period: str
+    subject: str
+    text: str
+    html: str
+    pdf_name: str
+    pdf: bytes
+    images: tuple[tuple[str, bytes], ...] = ()  # (Content-ID without brackets, PNG bytes)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "period": self.period,
+                "subject": self.subject,
+                "text": self.text,
+                "html": self.html,
+                "pdf_name": self.pdf_name,
+                "pdf": base64.b64encode(self.pdf).decode("ascii"),
+                "images": [
+                    [cid, base64.b64encode(png).decode("ascii")] for cid, png in self.images
+                ],
+            },
+            sort_keys=True,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> EmailParts:
+        data = json.loads(text)
+        return cls(
+            period=data["period"],
+            subject=data["subject"],
+            text=data["text"],
+            html=data["html"],
+            pdf_name=data["pdf_name"],
+            pdf=base64.b64decode(data["pdf"]),
+            images=tuple((cid, base64.b64decode(png)) for cid, png in data["images"]),
+        )
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 of the content: equal parts give an equal hash."""
+        return hashlib.sha256(self.to_json().encode("utf-8")).hexdigest()
+
+
+def headline_figure(briefing: Briefing) -> str:
+    """The one number as the email prints it (a used-up budget reads as "142% used")."""
+    headline = briefing.headline
+    if headline.kind == "budget_exhausted" and headline.unit == "fraction":
+        used = filters.percent(1 - headline.value, briefing.locale, digits=0)
+        return f"{used} used"
+    return filters.format_value(
+        headline.value, headline.unit, currency=briefing.currency, locale=briefing.locale
+    )
+
+
+def render_subject(template: str, briefing: Briefing) -> str:
+    """The subject from `delivery.email.subject` ({organization}, {period}, {headline}, {figure})."""
+    values = {
+        "organization": briefing.organization,
+        "period": filters.month_label(briefing.period.start, briefing.locale),
+        "period_label": briefing.period.label,
+        "headline": briefing.headline.text.rstrip(". "),
+        "figure": headline_figure(briefing),
+        "decision": briefing.headline.decision,
+    }
+    try:
+        subject = template.format(**values)
+    except (KeyError, IndexError, ValueError) as err:
+        raise BriefingError(
+            f"delivery.email.subject: cannot fill the template {template!r}: {err}",
+            hint="use only {organization}, {period}, {period_label}, {headline}, {figure}, {decision}",
+        ) from None
+    return " ".join(subject.split())  # no line breaks in a header
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> dict[str, object]:
+    locale, currency = briefing.locale, briefing.currency
+    facts = []
+    for fact in briefing.facts[:5]:
+        moved = filters.change(
+            fact.change, fact.unit, fact.better_when, currency=currency, locale=locale
+        )
+        facts.append(
+            {
+                "text": fact.text,
+                "change": f"{moved.arrow} {moved.text}".strip(),
+                "tone": moved.tone,
+            }
+        )
+    headline = briefing.headline
+    return {
+        "organization": briefing.organization,
+        "month": filters.month_label(briefing.period.start, locale),
+        "figure": headline_figure(briefing),
+        "headline": headline,
+        "due": filters.day(headline.due, locale, briefing.timezone) if headline.due else "",
+        "facts": facts,
+        "charts": chart_cids,
+        "pdf_name": pdf_name,
+    }
+
+
+def render_email(
+    briefing: Briefing,
+    *,
+    pdf: bytes,
+    charts: dict[str, bytes] | None = None,
+    subject_template: str = DEFAULT_SUBJECT,
+) -> EmailParts:
+    """The email's parts for `briefing`: text, HTML with inlined CSS, chart PNGs, the PDF."""
+    label = briefing.period.label
+    pdf_name = f"briefing-{label}.pdf"
+    images: list[tuple[str, bytes]] = []
+    cids: dict[str, str] = {}
+    for kind, png in (charts or {}).items():
+        cid = f"{kind}-{label}@briefing"
+        cids[kind] = cid
+        images.append((cid, png))
+    env = _environment()
+    context = _context(briefing, pdf_name, cids)
+    text = env.get_template("email.txt.j2").render(context)
+    html = css_inline.inline(env.get_template("email.html.j2").render(context))
+    return EmailParts(
+        period=label,
+        subject=render_subject(subject_template, briefing),
+        text=text,
+        html=html,
+        pdf_name=pdf_name,
+        pdf=pdf,
+        images=tuple(images),
+    )
+
+
+def make_message_id(parts: EmailParts, from_addr: str, ordinal: int) -> str:
+    """A Message-ID that is the same for the same content and send: `<...@sender-domain>`."""
+    digest = hashlib.sha256(f"{parts.period}|{parts.content_hash}|{ordinal}".encode()).hexdigest()
+    domain = from_addr.rpartition("@")[2].strip(" >") or "briefing.invalid"
+    return f"<briefing.{parts.period}.{digest[:24]}@{domain}>"
+
+
+def build_message(
+    parts: EmailParts, email: EmailConfig, *, message_id: str, date: datetime
+) -> EmailMessage:
+    """The message of one send: headers (Date in UTC, no Bcc), alternatives, PDF attached."""
+    msg = EmailMessage(policy=policy.SMTP)
+    msg["Subject"] = parts.subject
+    msg["From"] = email.from_addr
+    msg["To"] = ", ".join(email.to)
+    if email.cc:
+        msg["Cc"] = ", ".join(email.cc)
+    msg["Date"] = format_datetime(date.astimezone(UTC))
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(parts.text)
+    msg.add_alternative(parts.html, subtype="html")
+    html_part = msg.get_payload()[-1]
+    for cid, png in parts.images:
+        html_part.add_related(
+            png, "image", "png", cid=f"<{cid}>", filename=cid.split("@")[0] + ".png"
+        )
+    msg.add_attachment(parts.pdf, "application", "pdf", filename=parts.pdf_name)
+    return msg
