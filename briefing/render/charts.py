@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import textwrap
 from datetime import datetime, timedelta
 
 import matplotlib
@@ -129,7 +130,7 @@ def _burn(briefing: Briefing) -> Figure:
 def _risk_minutes(briefing: Briefing) -> Figure:
     risks = risks_largest_first(briefing)
     names = {s.id: s.name for s in briefing.services}
-    height = 0.75 + 0.42 * len(risks)
+    height = 0.75 + 0.5 * len(risks)
     fig = Figure(figsize=(7.0, height))
     ax = fig.add_axes((0.3, 0.5 / height, 0.66, 1 - 0.75 / height))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
@@ -138,10 +139,8 @@ def _risk_minutes(briefing: Briefing) -> Figure:
     values = [r.budget_fraction * 100 for r in risks]
     colors = [RED if r.needs_action else SLATE for r in risks]
     rows = list(range(len(risks)))[::-1]
-    ax.barh(rows, values, color=colors, height=0.6)
-    labels = [
-        f"{_short(r.title, 38)}\n{_short(names.get(r.service, r.service), 38)}" for r in risks
-    ]
+    ax.barh(rows, values, color=colors, height=0.55)
+    labels = [f"{_wrap(r.title)}\n{_short(names.get(r.service, r.service), 34)}" for r in risks]
     ax.set_yticks(rows, labels, color=INK)
     threshold = briefing.risks.threshold_fraction * 100
     top = max([*values, 100.0]) * 1.18
@@ -198,6 +197,14 @@ def _exceedance(briefing: Briefing) -> Figure:
     ax.set_xlabel("Yearly loss from the risks above")
     ax.set_ylabel("Chance of more")
     return fig
+
+
+def _wrap(text: str) -> str:
+    """At most two lines of about 34 characters (the rest elided)."""
+    lines = textwrap.wrap(text, 34) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], _short(" ".join(lines[1:]), 34)]
+    return "\n".join(lines)
 
 
 def _short(text: str, limit: int) -> str:

@@ -18,7 +18,6 @@ The figures are consistent with DESIGN.md's formulas, worked out here:
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from briefing.model import (
@@ -42,6 +41,7 @@ from briefing.model import (
     ServiceStatus,
     Term,
 )
+from briefing.translate.glossary import Glossary, load_glossary
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 PERIOD_MINUTES = 31 * 1440  # 44,640
@@ -473,109 +473,15 @@ def _data_quality() -> DataQuality:
     )
 
 
-@dataclass(frozen=True)
-class Entry:
-    """Shape of a glossary entry (term, aliases, definition, say_instead, metaphor, ...)."""
-
-    term: str
-    aliases: tuple[str, ...]
-    definition: str
-    say_instead: str
-    metaphor: str
-    why_it_matters: str = ""
-    related: tuple[str, ...] = ()
-    jargon: bool = True
+def make_glossary() -> Glossary:
+    """The default lexicon (glossary.yaml at the repository root)."""
+    return load_glossary()
 
 
-@dataclass
-class StandInGlossary:
-    """A lexicon with the same lookup() as briefing.translate.glossary.Glossary."""
-
-    entries: dict[str, Entry] = field(default_factory=dict)
-
-    def lookup(self, word: str) -> Entry | None:
-        key = word.casefold()
-        for entry in self.entries.values():
-            if key == entry.term.casefold() or key in (a.casefold() for a in entry.aliases):
-                return entry
-        return None
-
-
-def make_glossary():  # type: ignore[no-untyped-def]
-    """The real glossary when it is available, else a lexicon of the same shape."""
-    try:
-        from briefing.translate.glossary import load_glossary  # type: ignore[attr-defined]
-
-        return load_glossary()
-    except ImportError:
-        pass
-    rows = [
-        (
-            "error budget",
-            "reliability allowance",
-            "The amount of failure a service may have in a month before customers notice too much.",
-            "A maintenance allowance: spend it on change, stop spending when it runs out.",
-        ),
-        (
-            "SLO",
-            "reliability target",
-            "The share of customer requests a service promises to serve well, such as 99.9%.",
-            "A delivery promise: 999 of every 1,000 parcels on time.",
-        ),
-        (
-            "SLI",
-            "reliability achieved",
-            "The share of customer requests that were actually served well.",
-            "The parcels that really arrived on time.",
-        ),
-        (
-            "MTTD",
-            "time to notice",
-            "The typical time between a problem starting and the team knowing about it.",
-            "How long smoke burns before the alarm rings.",
-        ),
-        (
-            "MTTR",
-            "time to fix",
-            "The typical time between the team knowing about a problem and customers being fine again.",
-            "How long the fire brigade takes once called.",
-        ),
-        (
-            "postmortem",
-            "a review",
-            "A written, blame-free review of what went wrong and what will change.",
-            "An accident investigation that fixes the road, not the driver.",
-        ),
-        (
-            "equivalent outage minutes",
-            "minutes of full outage",
-            "All the failed requests of the month added up as if the service had been fully down.",
-            "Many small leaks counted as one burst pipe of the same volume.",
-        ),
-        (
-            "loss exceedance curve",
-            "chance of losing more than",
-            "For each amount, the chance that a year's losses are higher than it.",
-            "A flood map: how likely the water rises above each mark.",
-        ),
-        (
-            "confidence interval",
-            "likely range",
-            "The range the true amount falls in nine times out of ten.",
-            "A weather forecast of 12 to 16 degrees.",
-        ),
-        (
-            "burn rate",
-            "spending pace",
-            "How fast the allowance is being used compared with an even pace over the month.",
-            "A fuel gauge falling faster than the kilometres driven.",
-        ),
-    ]
-    return StandInGlossary(
-        {
-            t: Entry(term=t, aliases=(), definition=d, say_instead=s, metaphor=m)
-            for t, s, d, m in rows
-        }
+def _term(glossary: Glossary, name: str) -> Term:
+    entry = glossary[name]
+    return Term(
+        entry.term, entry.say_instead, entry.definition, entry.metaphor, entry.why_it_matters
     )
 
 
@@ -585,6 +491,7 @@ def make_briefing(
     **changes: object,
 ) -> Briefing:
     """The October 2026 briefing of Example Corp; keyword arguments replace fields."""
+    glossary = make_glossary()
     briefing = Briefing(
         schema_version="1.0",
         organization="Example Corp",
@@ -597,9 +504,9 @@ def make_briefing(
             value=-0.42,
             unit="fraction",
             service="checkout",
-            text="Online checkout used 142% of its monthly reliability allowance; "
+            text="Online checkout used 142% of its monthly downtime allowance; "
             "failed payments cost about €44,371.",
-            decision="Freeze feature releases for Online checkout until its reliability "
+            decision="Freeze feature releases for Online checkout until its downtime "
             "allowance recovers, and fund the payment provider failover.",
             owner="Head of Commerce Engineering",
             due="2026-11-15",
@@ -633,7 +540,7 @@ def make_briefing(
                 "time_to_fix",
                 58.0,
                 "minutes",
-                "A typical problem was fixed within 58 min of being noticed (time to fix).",
+                "The typical time to restore service was 58 min once a problem was noticed.",
                 71.0,
                 -13.0,
                 "lower",
@@ -644,20 +551,7 @@ def make_briefing(
             "Detection time was taken from the acknowledgement time where the export had none.",
             "No controls file for search was given, so no prevented loss is claimed for it.",
         ),
-        terms=(
-            Term(
-                "error budget",
-                "reliability allowance",
-                "The amount of failure a service may have in a month before customers notice too much.",
-                "A maintenance allowance: spend it on change, stop spending when it runs out.",
-            ),
-            Term(
-                "MTTR",
-                "time to fix",
-                "The typical time between the team knowing about a problem and customers being fine again.",
-                "How long the fire brigade takes once called.",
-            ),
-        ),
+        terms=(_term(glossary, "error budget"), _term(glossary, "MTTR")),
         locale="en_GB",
         timezone="UTC",
         generated_for="2026-10",
