@@ -39,7 +39,15 @@ def _send(
     def build() -> pipeline.BuildResult:
         return pipeline.build(config, period, formats=("pdf", "html", "json"))
 
-    return deliver(config, period, build=build, now=now, force=force, dry_run=dry_run)
+    return deliver(
+        config,
+        period,
+        build=build,
+        now=now,
+        input_hash=pipeline.input_hash(config, period),
+        force=force,
+        dry_run=dry_run,
+    )
 
 
 @click.command("send")

@@ -9,8 +9,9 @@
 3. send to the recipients still to serve (`smtp.py`), recording each outcome
    in the ledger (`ledger.py`) as the server answers.
 
-It takes the build as a callable so that nothing is built when nothing is to be
-sent, and so that this stage never reaches back into the pipeline.
+It takes the build as a callable, and the build's input hash, so that nothing is
+built when nothing is to be sent or the inputs have not changed, and so that this
+stage never reaches back into the pipeline.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from email import policy
 from pathlib import Path
 from typing import Protocol
 
-from briefing import __version__
 from briefing.config import Config, EmailConfig
 from briefing.deliver.email import (
     TEMPLATES,
@@ -120,36 +120,23 @@ def recipients_of(email: EmailConfig) -> list[tuple[str, str]]:
     return result
 
 
-def inputs_fingerprint(config: Config, period: Period) -> str | None:
-    """sha256 of what the email of `period` is made from; None when a source is live."""
-    digest = hashlib.sha256(f"briefing {__version__}|{period.label}|".encode())
-    files = [config.path, *config.glossary, *sorted(TEMPLATES.glob("email.*.j2"))]
-    for kind in ("slos", "metrics", "incidents", "risks", "controls"):
-        for entry in getattr(config.sources, kind):
-            if entry.options.get("url"):
-                return None
-            if entry.path is not None:
-                files.append(entry.path)
-            for key in ("good", "total", "bad"):
-                value = entry.options.get(key)
-                if isinstance(value, str) and (config.base_dir / value).is_file():
-                    files.append(config.base_dir / value)
-    for path in files:
-        try:
-            digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-        except OSError:
-            return None
+def email_fingerprint(input_hash: str, email: EmailConfig) -> str:
+    """The build's input hash plus what the email adds: its templates and subject."""
+    digest = hashlib.sha256(f"{input_hash}|{email.subject}|".encode())
+    for path in sorted(TEMPLATES.glob("email.*.j2")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
 def render_charts(briefing: Briefing) -> dict[str, bytes]:
     """The email's charts as PNG; none when the chart renderer is not available."""
-    try:
-        from briefing.render.charts import render_chart
-    except ImportError:
-        log.warning("charts are not available; the email goes without its chart")
-        return {}
-    return {kind: render_chart(kind, briefing, fmt="png") for kind in CHART_KINDS}
+    from briefing.render.charts import available, render_chart
+
+    return {
+        kind: render_chart(kind, briefing, fmt="png")
+        for kind in CHART_KINDS
+        if available(kind, briefing)
+    }
 
 
 def render_parts(config: Config, built: Built) -> EmailParts:
@@ -169,6 +156,7 @@ def deliver(
     *,
     build: Callable[[], Built],
     now: datetime,
+    input_hash: str | None = None,
     force: bool = False,
     dry_run: bool = False,
     environ: Mapping[str, str] | None = None,
@@ -196,7 +184,7 @@ def deliver(
                 earlier=earlier.finished_at or earlier.started_at,
             )
 
-        fingerprint = inputs_fingerprint(config, period)
+        fingerprint = email_fingerprint(input_hash, email) if input_hash else None
         cached = ledger.load_build(label, fingerprint) if fingerprint else None
         if cached is not None:
             log.info("reusing the email of %s: its inputs have not changed", label)
