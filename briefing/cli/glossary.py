@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -16,8 +18,10 @@ from briefing.cli.common import config_option, debug_option
 from briefing.errors import BriefingError
 from briefing.translate.glossary import Entry, Glossary, load_glossary
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _glossary_option(func):  # type: ignore[no-untyped-def]  # click decorators are untyped
+
+def _glossary_option(func: F) -> F:
     return click.option(
         "--glossary",
         "glossary_paths",

@@ -96,9 +96,14 @@ def find_jargon(text: str, glossary: Glossary, *, html: bool = False) -> list[Ja
                 or sum(c.isalpha() for c in letters) > MAX_ACRONYM_LETTERS
             ):
                 continue
-        if glossary.lookup(word) is not None:
-            continue
         line, column = _position(starts, match.start())
+        entry = glossary.lookup(word)  # budgetRemaining, error_budget: a name in disguise
+        if entry is not None:
+            if entry.jargon:
+                findings.append(
+                    JargonFinding(line, column, word, BARE_JARGON, entry.say_instead, entry.term)
+                )
+            continue
         close = glossary.suggest(word, n=1)
         advice = f"did you mean {close[0]!r}? " if close else ""
         findings.append(
