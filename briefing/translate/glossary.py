@@ -187,7 +187,10 @@ def _read(path: Path) -> tuple[list[_Parsed], list[tuple[Location, str]]]:
         return [], [(Location(path), "glossary file not found")]
     if path.stat().st_size > MAX_FILE_BYTES:
         return [], [(Location(path), f"glossary file is larger than {MAX_FILE_BYTES:,} bytes")]
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        return [], [(Location(path), f"not UTF-8 text (byte {err.start}); save it as UTF-8")]
     try:
         loader = yaml.SafeLoader(text)
         try:

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefing.cli import cli
-from briefing.errors import BriefingError, ConfigError
+from briefing.errors import BriefingError, ConfigError, Location
 from briefing.translate.glossary import (
     Entry,
     Glossary,
@@ -397,3 +399,42 @@ def test_every_glossary_command_has_help_with_an_example() -> None:
         assert result.exit_code == 0
         assert "briefing glossary" in result.output, args
         assert "Example" in result.output, args
+
+
+def test_file_level_problems(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    assert validate_glossary_files([missing]) == [(Location(missing), "glossary file not found")]
+    wrong_key = write(tmp_path, "wrong.yaml", "entries: []\n")
+    [(where, message)] = validate_glossary_files([wrong_key])
+    assert (where.line, where.column) == (1, 1)
+    assert message == "unknown key 'entries'; expected `terms:`"
+    latin1 = tmp_path / "latin1.yaml"
+    latin1.write_bytes("terms:\n  - term: caf\xe9\n".encode("latin-1"))
+    [(_, message)] = validate_glossary_files([latin1])
+    assert message.startswith("not UTF-8 text")
+    # a bare list of entries is accepted too
+    bare = write(tmp_path, "bare.yaml", entry_yaml("order backlog"))
+    assert validate_glossary_files([bare]) == []
+
+
+_DEFAULT = load_glossary()
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_lookup_survives_any_case_and_separator(data: st.DataObject) -> None:
+    glossary = _DEFAULT
+    entry = data.draw(st.sampled_from(glossary.entries))
+    name = data.draw(st.sampled_from(entry.names))
+    words = name.split()
+    cased = [
+        "".join(c.upper() if data.draw(st.booleans()) else c.lower() for c in word)
+        for word in words
+    ]
+    separators = data.draw(
+        st.lists(
+            st.sampled_from([" ", "-", "_", "  ", ""]), min_size=len(words), max_size=len(words)
+        )
+    )
+    spelled = "".join(w + s for w, s in zip(cased, separators, strict=True)).strip()
+    assert glossary.lookup(spelled) == entry
