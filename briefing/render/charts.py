@@ -93,15 +93,24 @@ def _burn(briefing: Briefing) -> Figure:
     end = datetime.fromisoformat(briefing.period.end)
     xs = [start] + [datetime.fromisoformat(p.at) for p in service.burn]
     ys = [100.0] + [p.budget_remaining * 100 for p in service.burn]
-    fig = Figure(figsize=(7.0, 2.5))
-    ax = fig.add_axes((0.075, 0.14, 0.9, 0.78))
+    fig = Figure(figsize=(7.0, 2.9))
+    ax = fig.add_axes((0.085, 0.12, 0.89, 0.83))
     _axes_style(ax)
-    ax.plot([start, end], [100, 0], color=SLATE, linewidth=1, linestyle=(0, (4, 3)))
+    ax.plot(
+        [start, end], [100, 0], color=SLATE, linewidth=1, linestyle=(0, (4, 3)), label="even pace"
+    )
     ax.axhline(0, color=INK, linewidth=0.9)
     low = min(min(ys), 0.0)
     if low < 0:
         ax.axhspan(low - 10, 0, color="#fef3f2", zorder=0)
-    ax.plot(xs, ys, color=RED if ys[-1] < 0 else BLUE, linewidth=2.2, solid_capstyle="round")
+    ax.plot(
+        xs,
+        ys,
+        color=RED if ys[-1] < 0 else BLUE,
+        linewidth=2.2,
+        solid_capstyle="round",
+        label="this month",
+    )
     ax.set_xlim(start, end)
     ax.set_ylim(low - 10 if low < 0 else -10, 110)
     loc = briefing.locale
@@ -119,7 +128,9 @@ def _burn(briefing: Briefing) -> Figure:
         color=ax.lines[-1].get_color(),
         fontweight="bold",
     )
-    ax.text(start + (end - start) * 0.42, 52, "even pace", color=SLATE, rotation=-14, fontsize=7.5)
+    legend = ax.legend(loc="best", frameon=False, fontsize=7.5, handlelength=2.4)
+    for text in legend.get_texts():
+        text.set_color(INK)
     ax.text(
         start + timedelta(hours=6), 3, "allowance used up", color=INK, fontsize=7.5, va="bottom"
     )
@@ -130,7 +141,7 @@ def _burn(briefing: Briefing) -> Figure:
 def _risk_minutes(briefing: Briefing) -> Figure:
     risks = risks_largest_first(briefing)
     names = {s.id: s.name for s in briefing.services}
-    height = 0.75 + 0.5 * len(risks)
+    height = 0.75 + 0.42 * len(risks)
     fig = Figure(figsize=(7.0, height))
     ax = fig.add_axes((0.3, 0.5 / height, 0.66, 1 - 0.75 / height))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
@@ -155,7 +166,15 @@ def _risk_minutes(briefing: Briefing) -> Figure:
         fontsize=7.5,
         va="bottom",
     )
-    ax.text(100, len(risks) - 0.45, " whole yearly allowance", color=INK, fontsize=7.5, va="bottom")
+    ax.text(
+        100,
+        len(risks) - 0.45,
+        "whole yearly allowance ",
+        color=INK,
+        fontsize=7.5,
+        va="bottom",
+        ha="right",
+    )
     for row, value, risk in zip(rows, values, risks, strict=True):
         ax.text(
             value + top * 0.01,

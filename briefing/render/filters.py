@@ -37,7 +37,7 @@ def money(value: float | None, currency: str, locale: str, *, cents: bool = Fals
     if _is_missing(value):
         return "\u2013"
     assert value is not None
-    if cents or abs(value) < 100:
+    if cents or 0 < abs(value) < 100:
         text = format_currency(value, currency, locale=locale)
         return text.replace("-", MINUS, 1) if value < 0 else text
     pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
