@@ -213,9 +213,10 @@ def _basis(
     trials: int,
     total: int,
 ) -> str:
-    faster = sum(1 for line in lines if line["minutes_saved"] > 0)
+    faster = sum(len(line["incidents"]) for line in lines if line["minutes_saved"] > 0)
     parts = [
-        f"{faster} of this month's {_plural(total, 'incident')} were noticed and fixed faster than "
+        f"{faster} of this month's {_plural(total, 'incident')} {'was' if faster == 1 else 'were'} "
+        "noticed and fixed faster than "
         "before; each minute saved is valued at the cost of a minute of downtime times the share "
         "of users affected."
     ]
@@ -261,7 +262,8 @@ def _basis(
         )
     if undetected:
         parts.append(
-            f"{_plural(undetected, 'incident')} without a recorded time of notice left out."
+            f"{_plural(undetected, 'incident')} without a recorded time of notice "
+            f"{'is' if undetected == 1 else 'are'} left out."
         )
     return " ".join(parts)
 

@@ -54,6 +54,10 @@ class _Record:
     line: int
     values: dict[str, Any]
     lines: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # our field -> the file's column(s)
+
+    def name(self, key: str) -> str:
+        return self.names.get(key, key)
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, self.line)
@@ -145,8 +149,9 @@ def _check_point(record: _Record, name: str, value: float, label: str = "") -> N
         )
 
 
-def _interval(record: _Record, key: str, raw: Any) -> tuple[float, float]:
+def _interval(record: _Record, field_name: str, raw: Any) -> tuple[float, float]:
     rid = record.values.get("id")
+    key = record.name(field_name)
     if not isinstance(raw, list | tuple) or len(raw) != 2:
         raise _Invalid(key, f"risk {rid!r}: {key} must be a 90% range [low, high], got {raw!r}")
     lo = _number(record, key, raw[0], "the low end of the 90% range")
@@ -158,7 +163,7 @@ def _interval(record: _Record, key: str, raw: Any) -> tuple[float, float]:
             key,
             f"risk {rid!r}: {key} low end {lo:g} is above its high end {hi:g}; write [low, high]",
         )
-    if key == "impact_90" and hi > 1:
+    if field_name == "impact_90" and hi > 1:
         raise _Invalid(key, f"risk {rid!r}: {key} high end {hi:g} is above 1 (all users)")
     return lo, hi
 
@@ -205,7 +210,7 @@ def _validate(record: _Record, services: frozenset[str], seen: Mapping[str, int]
                 "before", f"risk {rid!r}: before must be a mapping, e.g. {{ettf_days: 180}}"
             )
         for key, raw in before.items():
-            label = f"before.{key}"
+            label = record.name(f"before.{key}")
             if key not in POINT_FIELDS:
                 raise _Invalid(
                     label, f"risk {rid!r}: {label} is not known; use {', '.join(POINT_FIELDS)}"
@@ -322,6 +327,12 @@ def _csv_records(path: Path) -> list[_Record]:
     simple = {name: column(name) for name in ("id", "title", "service", "owner", *POINT_FIELDS)}
     bounds = {col: column(*names) for col, names in _CSV_ALIASES.items()}
     before = {name: column(f"before_{name}") for name in POINT_FIELDS}
+    names = {f"before.{name}": f"before_{name}" for name in POINT_FIELDS}
+    for key, (lo_col, hi_col) in INTERVALS.items():
+        lo_at, hi_at = bounds[lo_col], bounds[hi_col]
+        lo_name = header[lo_at] if lo_at is not None else lo_col
+        hi_name = header[hi_at] if hi_at is not None else hi_col
+        names[key] = f"{lo_name}/{hi_name}"
     records: list[_Record] = []
     for line, cells in rows:
 
@@ -338,5 +349,5 @@ def _csv_records(path: Path) -> list[_Record]:
         previous = {name: cell(index) for name, index in before.items() if cell(index) is not None}
         if previous:
             values["before"] = previous
-        records.append(_Record(line, values))
+        records.append(_Record(line, values, names=names))
     return records
