@@ -13,10 +13,10 @@ from collections.abc import Iterable
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render.charts import render_chart
-from briefing.render.context import GlossaryLike
 from briefing.render.html import render_html
 from briefing.render.json import render_json, schema, validate_json
 from briefing.render.pdf import render_pdf
+from briefing.translate.glossary import Glossary
 
 __all__ = [
     "FORMATS",
@@ -38,7 +38,7 @@ def render(
     briefing: Briefing,
     formats: Iterable[str],
     *,
-    glossary: GlossaryLike,
+    glossary: Glossary,
     paper_size: str = "A4",
     classification: str = "Confidential",
 ) -> dict[str, bytes]:

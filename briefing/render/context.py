@@ -12,27 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypedDict
+from typing import Any, TypedDict
 
 from markupsafe import Markup, escape
 
 from briefing.errors import BriefingError
 from briefing.model import Briefing, IncidentItem, RiskItem, ServiceStatus, Term
 from briefing.render import filters
+from briefing.translate.glossary import Glossary
 
 # --------------------------------------------------------------------------- glossary words
-
-
-class GlossaryEntry(Protocol):
-    term: str
-    definition: str
-    say_instead: str
-    metaphor: str
-    why_it_matters: str
-
-
-class GlossaryLike(Protocol):
-    def lookup(self, word: str) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +42,7 @@ class Words:
     """
 
     def __init__(
-        self, glossary: GlossaryLike, briefing_terms: Iterable[Term], phrases: Iterable[str] = ()
+        self, glossary: Glossary, briefing_terms: Iterable[Term], phrases: Iterable[str] = ()
     ) -> None:
         self._glossary = glossary
         self._used: dict[str, UsedTerm] = {}
@@ -78,11 +67,7 @@ class Words:
                 hint=f"add {name!r} (with definition, say_instead and metaphor) to glossary.yaml",
             )
         return UsedTerm(
-            entry.term,
-            entry.say_instead,
-            entry.definition,
-            entry.metaphor,
-            getattr(entry, "why_it_matters", "") or "",
+            entry.term, entry.say_instead, entry.definition, entry.metaphor, entry.why_it_matters
         )
 
     def _span(self, used: UsedTerm, text: str) -> Markup:

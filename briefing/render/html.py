@@ -19,7 +19,8 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import charts as chart_module
 from briefing.render import filters
-from briefing.render.context import GlossaryLike, Words, build_context
+from briefing.render.context import Words, build_context
+from briefing.translate.glossary import Glossary
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 CHART_LABELS = {
@@ -124,7 +125,7 @@ def render_charts(briefing: Briefing) -> dict[str, Markup]:
 def render_html(
     briefing: Briefing,
     *,
-    glossary: GlossaryLike,
+    glossary: Glossary,
     paper_size: str = "A4",
     classification: str = "Confidential",
 ) -> str:

@@ -507,7 +507,7 @@ def make_briefing(
             text="Online checkout used 142% of its monthly downtime allowance; "
             "failed payments cost about €44,371.",
             decision="Freeze feature releases for Online checkout until its downtime "
-            "allowance recovers, and fund the payment provider failover.",
+            "allowance recovers, and fund a backup payment provider.",
             owner="Head of Commerce Engineering",
             due="2026-11-15",
         ),

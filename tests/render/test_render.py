@@ -64,7 +64,7 @@ def test_pdf_page_1_shows_headline_number_and_decision(outputs: dict[str, bytes]
     assert "142%" in page1
     assert _flat(
         "Freeze feature releases for Online checkout until its downtime allowance recovers, "
-        "and fund the payment provider failover."
+        "and fund a backup payment provider."
     ) in page1.replace("allowance1", "allowance")  # footnote call may stick to the word
     assert "Head of Commerce Engineering" in page1
     assert "15 November 2026" in page1  # due 2026-11-15, en_GB long date
