@@ -143,9 +143,12 @@ def lint_executive_pages(html: bytes | None, glossary: Glossary, *, strict: bool
     from briefing.translate.lint import find_jargon
 
     text = html.decode("utf-8")
-    findings = [f for f in find_jargon(executive_part(text), glossary, html=True)]
+    findings = find_jargon(executive_part(text), glossary, html=True)
     messages = [
-        f"page 1 prints jargon {f.word!r} bare (line {f.line}); say {f.suggestion!r} instead" for f in findings
+        f"page 1 prints jargon {f.word!r} bare (line {f.line}); say {f.suggestion!r} instead"
+        if f.kind == "bare_jargon"
+        else f"page 1 prints {f.word!r}, a technical word with no glossary entry (line {f.line})"
+        for f in findings
     ]
     for message in messages:
         log.warning(message)

@@ -113,8 +113,14 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
     """
     from briefing.pipeline import build_briefing, resolve_period, utc_now
 
+    from briefing.errors import ConfigError
+    from briefing.translate.glossary import validate_glossary_files
+
     path = resolve_config_path(config_path)
     config = load_config(path)
+    problems = validate_glossary_files(config.glossary)
+    if problems:
+        raise ConfigError(problems)
     chosen = resolve_period(config, period, now=utc_now())
     briefing = build_briefing(config, chosen, strict=False, now=utc_now())
     click.echo(f"{path}: config is valid ({len(config.services)} services, period {chosen.label})")
