@@ -166,3 +166,33 @@ def test_missing_token_variable_is_named(
     # set, the token is sent (Prometheus itself ignores it) and the read succeeds
     monkeypatch.setenv("BRIEFING_TEST_PROM_TOKEN", "s3cret")
     assert len(read_prometheus_api(config.sources.metrics[0], context(config)).table) == 2928
+
+
+def test_whole_briefing_from_prometheus_equals_the_one_from_csv(
+    prometheus_server: PrometheusServer, tmp_path
+):
+    pipeline = pytest.importorskip("briefing.pipeline")
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from briefing.model import Period
+
+    now = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    live_dir, csv_dir = tmp_path / "live", tmp_path / "csv"
+    live_dir.mkdir()
+    csv_dir.mkdir()
+    live = write_config(live_dir, live_source(prometheus_server.url), services=SERVICES)
+    from_csv = write_config(
+        csv_dir, f"  metrics: [{{path: {prometheus_server.hourly_csv}}}]\n", services=SERVICES
+    )
+    period = Period(2026, 10)
+    one = dataclasses.asdict(pipeline.build_briefing(live, period, now=now))
+    two = dataclasses.asdict(pipeline.build_briefing(from_csv, period, now=now))
+    for data in (one, two):
+        data.pop("data_quality", None)  # the file path and format differ, by design
+    assert one == two
+    services = {s["id"]: s for s in one["services"]}
+    assert services["checkout-api"]["total"] > 0
+    # October checkout: ~300 good requests per 5 min -> ~2.68M; budget 0.1% -> ~2,700 bad allowed;
+    # failures of 0-2 per 5 min (~8,900) plus the outage hour (~3,600) exceed it: exhausted
+    assert services["checkout-api"]["status"] == "exhausted"
