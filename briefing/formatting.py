@@ -1,15 +1,21 @@
-"""Numbers in words for a locale: money, percentages, durations, dates (Babel).
+"""Numbers, money and dates in the briefing's locale and time zone (Babel).
 
-Shared by translate (sentences) and render (tables). Never reads the machine's
-locale or time zone: every function takes them.
+Shared by translate (sentences) and render (templates, through
+`briefing.render.filters`): nothing formats a value itself; every amount,
+percentage, duration and date goes through one of these functions. They read the locale, currency and time
+zone from the briefing, never from the machine, so the same briefing gives the
+same text everywhere.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import math
+import zoneinfo
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import (
     format_compact_currency,
     format_currency,
@@ -17,50 +23,176 @@ from babel.numbers import (
     format_percent,
 )
 
-
-def money(amount: float, currency: str, locale: str, *, compact: bool = False) -> str:
-    """`€42,000` (whole units from 100 up, cents below); compact `€1.2M` for headline numbers."""
-    if compact and abs(amount) >= 10_000:
-        return format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
-    if abs(amount) >= 100:
-        return format_currency(
-            round(amount), currency, format=_whole_pattern(locale), locale=locale, currency_digits=False
-        )
-    return format_currency(amount, currency, locale=locale)
+MINUS = "\u2212"
 
 
-def _whole_pattern(locale: str) -> str:
-    pattern = Locale.parse(locale).currency_formats["standard"].pattern
-    # drop the decimals of the locale's pattern: ¤#,##0.00 -> ¤#,##0
-    return pattern.replace(".00", "").replace(",00", "")
+def _is_missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def percent(fraction: float, locale: str, *, digits: int = 0) -> str:
-    """0.523 -> `52%` (digits after the point as asked)."""
-    return format_percent(fraction, locale=locale, format="#,##0" + ("." + "0" * digits if digits else "") + "%")
+def money(value: float | None, currency: str, locale: str, *, cents: bool = False) -> str:
+    """An amount in whole units of `currency`, as `locale` writes it (en_GB: €1,234,567).
+
+    Amounts under 100 (or with `cents=True`) keep the currency's minor units.
+    """
+    if _is_missing(value):
+        return "\u2013"
+    assert value is not None
+    if cents or 0 < abs(value) < 100:
+        text = format_currency(value, currency, locale=locale)
+        return text.replace("-", MINUS, 1) if value < 0 else text
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+    text = format_currency(
+        round(value), currency, format=pattern, locale=locale, currency_digits=False
+    )
+    return text.replace("-", MINUS, 1) if value < 0 else text
 
 
-def number(value: float, locale: str, *, digits: int = 0) -> str:
-    return format_decimal(round(value, digits), locale=locale, format="#,##0" + ("." + "#" * digits if digits else ""))
+def money_compact(value: float | None, currency: str, locale: str) -> str:
+    """A big amount in few characters for the headline (en_GB: €1.2M, de_DE: 1,2 Mio. €)."""
+    if _is_missing(value):
+        return "\u2013"
+    assert value is not None
+    if abs(value) < 10_000:
+        return money(value, currency, locale)
+    text = format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+    return text.replace("-", MINUS, 1) if value < 0 else text
 
 
-def minutes(value: float) -> str:
-    """47 -> `47 min`; 205 -> `3 h 25 min`; 3000 -> `2 d 2 h`."""
-    total = round(value)
+def percent(fraction: float | None, locale: str, *, digits: int = 1) -> str:
+    """A 0..1 fraction as a percentage with at most `digits` decimals (0.4235 -> 42.4%)."""
+    if _is_missing(fraction):
+        return "\u2013"
+    assert fraction is not None
+    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    if digits:
+        pattern = pattern.replace("0", "0." + "#" * digits, 1) if "0." not in pattern else pattern
+    text = format_percent(round(fraction, digits + 2), format=pattern, locale=locale)
+    return text.replace("-", MINUS, 1)
+
+
+def objective(fraction: float, locale: str) -> str:
+    """An objective such as 0.9995 with as many decimals as it needs (99.95%)."""
+    for digits in range(0, 5):
+        if abs(round(fraction * 100, digits) - fraction * 100) < 1e-9:
+            return percent(fraction, locale, digits=digits)
+    return percent(fraction, locale, digits=4)
+
+
+def reliability(fraction: float | None, locale: str) -> str:
+    """Achieved reliability with enough decimals to tell 99.95% from 99.9%."""
+    if _is_missing(fraction):
+        return "no data"
+    assert fraction is not None
+    return percent(math.floor(fraction * 1e5) / 1e5, locale, digits=3)
+
+
+def minutes(value: float | None) -> str:
+    """A duration in minutes as people say it: 45 min, 3 h 25 min, 2 d 4 h."""
+    if _is_missing(value):
+        return "\u2013"
+    assert value is not None
+    sign = MINUS if value < 0 else ""
+    total = round(abs(value))
     if total < 60:
-        return f"{total} min"
-    hours, mins = divmod(total, 60)
-    if hours < 48:
-        return f"{hours} h {mins} min" if mins else f"{hours} h"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h" if hours else f"{days} d"
+        return f"{sign}{total}\u00a0min"
+    days, rest = divmod(total, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}\u00a0d {hours}\u00a0h"
+    return f"{sign}{hours}\u00a0h {mins}\u00a0min" if mins else f"{sign}{hours}\u00a0h"
 
 
-def month_name(year: int, month: int, locale: str) -> str:
-    """`October 2026` in the locale."""
-    return format_date(date(year, month, 1), format="LLLL y", locale=locale)
+def number(value: float | None, locale: str, *, digits: int = 0) -> str:
+    if _is_missing(value):
+        return "\u2013"
+    assert value is not None
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(round(value, digits), format=pattern, locale=locale).replace(
+        "-", MINUS, 1
+    )
 
 
-def day(value: date, locale: str) -> str:
-    """`15 November 2026` in the locale."""
-    return format_date(value, format="long", locale=locale)
+def _parse(value: str | date | datetime) -> date | datetime:
+    if isinstance(value, date):
+        return value
+    if "T" in value:
+        return datetime.fromisoformat(value)
+    return date.fromisoformat(value)
+
+
+def day(
+    value: str | date | datetime | None, locale: str, timezone: str, *, style: str = "long"
+) -> str:
+    """A calendar day in the locale (en_GB long: 15 November 2026), in the briefing's zone."""
+    if value is None:
+        return "\u2013"
+    parsed = _parse(value)
+    if isinstance(parsed, datetime):
+        parsed = parsed.astimezone(zoneinfo.ZoneInfo(timezone)).date()
+    return format_date(parsed, style, locale=locale)
+
+
+def moment(value: str | None, locale: str, timezone: str) -> str:
+    """A timestamp in the briefing's zone, short (en_GB: 3 Oct 2026, 14:02)."""
+    if value is None:
+        return "\u2013"
+    parsed = _parse(value)
+    if not isinstance(parsed, datetime):
+        return format_date(parsed, "medium", locale=locale)
+    zone = zoneinfo.ZoneInfo(timezone)
+    local = parsed.astimezone(zone)
+    pattern = Locale.parse(locale).datetime_formats["medium"]
+    return str(pattern).format(
+        format_time(local, "short", tzinfo=zone, locale=locale),
+        format_date(local.date(), "medium", locale=locale),
+    )
+
+
+def month_label(start: str, locale: str) -> str:
+    """The period's name in the locale: "October 2026", "Oktober 2026"."""
+    return format_skeleton("yMMMM", _parse(start), locale=locale)
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A change since last period as printed: arrow, amount and whether it is good news."""
+
+    arrow: str
+    text: str
+    tone: str  # better | worse | same | none
+
+
+def change(
+    delta: float | None, unit: str, better_when: str, *, currency: str, locale: str
+) -> Change:
+    """The arrow, amount and tone of `delta` (value - previous) for a fact of `unit`."""
+    if _is_missing(delta):
+        return Change("", "no earlier month to compare", "none")
+    assert delta is not None
+    if abs(delta) < 1e-12:
+        return Change("\u2192", "no change", "same")
+    arrow = "\u2191" if delta > 0 else "\u2193"
+    size = abs(delta)
+    if unit == "currency":
+        amount = money(size, currency, locale)
+    elif unit == "fraction":
+        amount = percent(size, locale).replace("%", "").strip("\xa0") + " points"
+    elif unit == "minutes":
+        amount = minutes(size)
+    else:
+        amount = number(size, locale, digits=1 if size != round(size) else 0)
+    went_up = delta > 0
+    tone = "better" if went_up == (better_when == "higher") else "worse"
+    return Change(arrow, amount, tone)
+
+
+def format_value(value: float | None, unit: str, *, currency: str, locale: str) -> str:
+    """Any briefing figure by its unit (currency | fraction | minutes | count)."""
+    if unit == "currency":
+        return money(value, currency, locale)
+    if unit == "fraction":
+        return percent(value, locale)
+    if unit == "minutes":
+        return minutes(value)
+    return number(value, locale)

@@ -15,7 +15,8 @@ from dataclasses import replace
 
 from briefing import SCHEMA_VERSION
 from briefing.config import Config
-from briefing.formatting import minutes, money, month_name, percent
+from briefing.formatting import minutes, money, month_label
+from briefing.formatting import percent as _percent
 from briefing.model import Briefing, Fact, Findings, Headline, PeriodOut, Term
 from briefing.translate.glossary import Glossary
 
@@ -81,7 +82,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     words = Words(glossary)
     locale, currency = config.locale, config.currency
     period = findings.period
-    month = month_name(period.year, period.month, locale)
+    month = month_label(period.start.isoformat(), locale)
     names = {s.id: s.name for s in config.services}
     headline = _headline(findings, words, config, month, names)
     facts = tuple(_fact_text(fact, words, locale, currency, month) for fact in findings.facts)
@@ -219,6 +220,10 @@ def _method_notes(findings: Findings, words: Words, config: Config) -> list[str]
         return notes
     notes.extend(assumptions(findings.risks, findings.loss_avoided, config.policy))
     return notes
+
+
+def percent(fraction: float, locale: str) -> str:
+    return _percent(fraction, locale, digits=0)
 
 
 def _join(items: Sequence[str]) -> str:
