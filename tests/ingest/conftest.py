@@ -6,6 +6,7 @@ counters written by `ingest_support`; the server is stopped by its process id.
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -49,6 +50,8 @@ def prometheus_storage(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, 
         capture_output=True,
         timeout=300,
     )
+    # a pristine copy, taken before any server opens the TSDB, for tests that run their own server
+    shutil.copytree(storage, folder / "tsdb-spare")
     return storage, hourly
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 
 import pandas as pd
@@ -137,7 +138,9 @@ def test_a_query_without_the_service_label_is_refused(
 
 def test_server_stopped_mid_run_is_a_clear_error(prometheus_storage, tmp_path):
     storage, _ = prometheus_storage
-    process, url = start_prometheus(storage, tmp_path)
+    own = tmp_path / "tsdb"  # its own copy: two servers never share one TSDB
+    shutil.copytree(storage.parent / "tsdb-spare", own)
+    process, url = start_prometheus(own, tmp_path)
     config = write_config(tmp_path, live_source(url, more="      retries: 2\n"), services=SERVICES)
     entry = config.sources.metrics[0]
     assert len(read_prometheus_api(entry, context(config)).table) == 2928  # up: it answers
