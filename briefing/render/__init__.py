@@ -12,22 +12,12 @@ from collections.abc import Iterable
 
 from briefing.errors import BriefingError
 from briefing.model import Briefing
-from briefing.render.charts import render_chart
-from briefing.render.html import render_html
 from briefing.render.json import render_json, schema, validate_json
-from briefing.render.pdf import render_pdf
 from briefing.translate.glossary import Glossary
 
-__all__ = [
-    "FORMATS",
-    "render",
-    "render_chart",
-    "render_html",
-    "render_json",
-    "render_pdf",
-    "schema",
-    "validate_json",
-]
+# matplotlib (charts) and WeasyPrint (PDF) cost about a second to import:
+# they load only when HTML or PDF is asked for, so a JSON-only build skips them.
+__all__ = ["FORMATS", "render", "render_json", "schema", "validate_json"]
 
 FORMATS = ("pdf", "html", "json")
 
@@ -52,6 +42,9 @@ def render(
         )
     out: dict[str, bytes] = {}
     if "html" in wanted or "pdf" in wanted:
+        from briefing.render.html import render_html
+        from briefing.render.pdf import render_pdf
+
         log.info("Rendering HTML")
         html = render_html(
             briefing, glossary=glossary, paper_size=paper_size, classification=classification
