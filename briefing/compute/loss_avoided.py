@@ -329,14 +329,14 @@ def assumptions(risks: RiskSummary, loss: LossAvoided, policy: Policy) -> list[s
         "A year counts as 365.25 days, which is 525,960 minutes.",
         "How often a risk happens in a year: 365.25 divided by the expected number of days "
         "between two occurrences.",
-        "Bad minutes a year of a risk: (time to notice + time to fix, in minutes) x share of users "
+        "Minutes of full outage a year of a risk: (time to notice + time to fix, in minutes) x share of users "
         "affected (0 to 1) x occurrences a year.",
-        "A service's downtime allowance for a year: (1 - its objective) x 525,960 minutes; an "
-        "objective of 99.9% allows 525.96 minutes a year.",
+        "A service's downtime allowance for a year: (1 - its reliability target) x 525,960 minutes; a "
+        "99.9% target allows 525.96 minutes a year.",
         f"A risk needs action when it alone would use more than {threshold} of its service's "
         "yearly downtime allowance, or when the risks of one service together would use more "
         "than all of it.",
-        "Yearly cost of a risk: its bad minutes a year x the cost of a minute of downtime of its "
+        "Yearly cost of a risk: its minutes of full outage a year x the cost of a minute of downtime of its "
         "service (the cost of a full hour of downtime divided by 60).",
     ]
     if risks.items:
@@ -400,7 +400,7 @@ def _worked_example(risks: RiskSummary) -> str:
         f"For example, {chosen.title} ({chosen.id}): 365.25 / {chosen.ettf_days:g} days = "
         f"{chosen.incidents_per_year:,.2f} times a year; ({chosen.ettd_minutes:g} + "
         f"{chosen.ettr_minutes:g} minutes) x {chosen.impact:g} x {chosen.incidents_per_year:,.2f} = "
-        f"{chosen.bad_minutes_per_year:,.1f} bad minutes a year, "
+        f"{chosen.bad_minutes_per_year:,.1f} minutes of full outage a year, "
         f"{chosen.budget_fraction:.1%} of its {chosen.annual_budget_minutes:,.2f}-minute allowance; "
         f"x {per_minute:,.2f} a minute = {chosen.annual_cost:,.0f} a year."
     )

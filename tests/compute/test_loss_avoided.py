@@ -318,7 +318,7 @@ def test_basis_and_assumptions_speak_business_words() -> None:
     # the worked example lets a reader redo the arithmetic
     assert (
         "For example, R1 (R1): 365.25 / 90 days = 4.06 times a year; (30 + 60 minutes) x 0.5 x 4.06 = "
-        "182.6 bad minutes a year, 34.7% of its 525.96-minute allowance; x 700.00 a minute = 127,838 a year."
+        "182.6 minutes of full outage a year, 34.7% of its 525.96-minute allowance; x 700.00 a minute = 127,838 a year."
     ) in sentences
     assert "5,000 simulated years" in text
     for jargon in ("MTTD", "MTTR", "SLO", "error budget", "ETTD", "ETTF", "bootstrap"):
