@@ -700,8 +700,9 @@ class _Checker:
         if data.get("from_incidents") is not None:
             raw = self.mapping(data.get("from_incidents"), "policy.baseline.from_incidents")
             self.keys(raw, {"start", "end"}, "policy.baseline.from_incidents")
-            start = self.string(raw.get("start"), "policy.baseline.from_incidents.start", required=True)
-            end = self.string(raw.get("end"), "policy.baseline.from_incidents.end", required=True)
+            # YAML reads an unquoted 2026-01-01 as a date: take it as its ISO text
+            start = self.string(_iso_day(raw.get("start")), "policy.baseline.from_incidents.start", required=True)
+            end = self.string(_iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True)
             if start and end:
                 window = (start, end)
         return Baseline(ttd, ttr, by_severity, by_service, window)
@@ -782,6 +783,12 @@ class _Checker:
             paper_size="A4" if paper.lower() == "a4" else "Letter",
             classification=self.string(data.get("classification"), "report.classification") or "Confidential",
         )
+
+
+def _iso_day(value: Any) -> Any:
+    import datetime as _datetime
+
+    return value.isoformat() if isinstance(value, _datetime.date) else value
 
 
 def _format_from_extension(kind: str, path: str | None) -> str | None:

@@ -20,6 +20,8 @@ from briefing.config import Baseline, Policy, ServiceConfig
 from briefing.errors import Location
 from briefing.ingest.tables import conform, empty_table
 from briefing.model import IncidentItem, Period
+from briefing.translate.glossary import load_glossary
+from briefing.translate.lint import find_jargon
 
 HERE = Location(Path("briefing.yaml"))
 SERVICES = (
@@ -321,6 +323,10 @@ def test_basis_and_assumptions_speak_business_words() -> None:
         "182.6 minutes of full outage a year, 34.7% of its 525.96-minute allowance; x 700.00 a minute = 127,838 a year."
     ) in sentences
     assert "5,000 simulated years" in text
+    # the shared lexicon finds no bare jargon in them
+    glossary = load_glossary()
+    assert find_jargon(text, glossary) == []
+    assert find_jargon(" ".join(part.basis for part in result.components), glossary) == []
     for jargon in ("MTTD", "MTTR", "SLO", "error budget", "ETTD", "ETTF", "bootstrap"):
         assert jargon not in text
         for part in result.components:
@@ -361,3 +367,16 @@ def test_property_components_never_negative_and_seed_fixes_them(
     assert first.p10 is not None
     assert 0 <= first.p10 <= first.p90
     assert first == loss(items=items, ctrl=ctrl, register=risks(ranged), policy=policy)
+
+
+def test_window_dates_written_plainly_in_briefing_yaml(tmp_path: Path) -> None:
+    # YAML reads an unquoted 2026-01-01 as a date; the config keeps it as ISO text for the window
+    from briefing.config import load_config
+
+    (tmp_path / "briefing.yaml").write_text(
+        "organization: X\nservices: [{id: checkout, objective: 0.999}]\n"
+        "policy:\n  baseline: {from_incidents: {start: 2026-01-01, end: 2026-07-01}}\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "briefing.yaml")
+    assert config.policy.baseline.from_incidents == ("2026-01-01", "2026-07-01")
