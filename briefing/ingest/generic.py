@@ -117,13 +117,17 @@ def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fm
     total = counts["total"].fillna(0).astype("int64")
     checks.reject((good > total).to_numpy(), "good", lambda i: f"good ({good.iloc[i]}) is more than total ({total.iloc[i]})")
     frame = pd.DataFrame({"service": service, "timestamp": stamps, "good": good, "total": total})
-    keep = checks.kept
-    dup = frame[keep].duplicated(subset=["service", "timestamp"], keep="first")
-    dup_mask = np.zeros(n, dtype=bool)
-    dup_mask[np.flatnonzero(keep)[dup.to_numpy()]] = True
-    checks.reject(dup_mask, "timestamp", "duplicate service and timestamp (an earlier row has them)")
-    used = conform(frame[checks.kept], "sli")
-    return Loaded(table=used, quality=(checks.quality(str(path), fmt),))
+    used = frame[checks.kept]
+    notes = []
+    repeated = int(used.duplicated(subset=["service", "timestamp"]).sum())
+    if repeated:
+        # e.g. one row per instance: the bucket is their sum, as with Parquet and Prometheus
+        used = used.groupby(["service", "timestamp"], sort=False, as_index=False)[["good", "total"]].sum()
+        notes.append(
+            f"{repeated:,} row(s) repeated a service and timestamp of another row "
+            "and were summed into its bucket"
+        )
+    return Loaded(table=conform(used, "sli"), quality=(checks.quality(str(path), fmt, notes=notes),))
 
 
 def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:

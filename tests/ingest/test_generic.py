@@ -57,26 +57,23 @@ def test_metrics_rows_used_and_rejected_with_physical_lines(tmp_path: Path) -> N
         "2026-10-01T00:02:00Z,checkout,-1,100\n"  # line 4 negative
         "2026-10-01T00:03:00Z,billing,1,1\n"  # line 5 unknown service
         "yesterday,checkout,1,1\n"  # line 6 bad timestamp
-        "2026-10-01T00:00:00Z,checkout,5,5\n"  # line 7 duplicate of line 2
+        "2026-10-01T00:00:00Z,checkout,5,5\n"  # line 7 same bucket as line 2: summed
         "2026-10-01T00:04:00+02:00,search,7,10\n"  # line 8 ok, offset
         "2026-10-01T00:05:00Z,search,x,10\n"  # line 9 not a number
     )
     inputs = make(tmp_path, text)
     (metrics, incidents) = inputs.data_quality.files
-    assert (metrics.rows_read, metrics.rows_used, metrics.rows_rejected) == (8, 2, 6)
+    assert (metrics.rows_read, metrics.rows_used, metrics.rows_rejected) == (8, 3, 5)
     got = [(r.line, r.column) for r in metrics.rejections]
-    assert got == [
-        (3, "good"),
-        (4, "good"),
-        (5, "service"),
-        (6, "timestamp"),
-        (7, "timestamp"),
-        (9, "good"),
-    ]
+    assert got == [(3, "good"), (4, "good"), (5, "service"), (6, "timestamp"), (9, "good")]
+    assert metrics.notes == (
+        "1 row(s) repeated a service and timestamp of another row and were summed into its bucket",
+    )
     assert "good (101) is more than total (100)" in metrics.rejections[0].reason
     assert "'billing' is not in briefing.yaml services" in metrics.rejections[2].reason
     check_table(inputs.sli, "sli")
-    assert list(inputs.sli["good"]) == [99, 7]
+    assert list(inputs.sli["good"]) == [99 + 5, 7]
+    assert list(inputs.sli["total"]) == [100 + 5, 10]
     assert inputs.sli["timestamp"].iloc[1] == pd.Timestamp("2026-09-30T22:04:00Z")
 
 
@@ -191,5 +188,5 @@ def test_every_row_is_used_or_rejected(
     metrics = inputs.data_quality.files[0]
     assert metrics.rows_read == len(rows) == metrics.rows_used + metrics.rows_rejected
     assert metrics.rows_rejected == len(metrics.rejections)
-    assert len(inputs.sli) == metrics.rows_used
+    assert len(inputs.sli) <= metrics.rows_used  # rows of one bucket are summed
     assert (inputs.sli["good"] <= inputs.sli["total"]).all() and (inputs.sli["good"] >= 0).all()
