@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import zoneinfo
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -194,8 +195,9 @@ def on_calendar(schedule: ScheduleConfig) -> list[str]:
     time = f"{values(hours, 2)}:{values(minutes, 2)}:00"
     date = f"*-{values(months, 2)}-{values(days, 2)}"
     weekday = ""
-    if weekdays != ["*"]:
-        weekday = ",".join(DAY_NAMES[int(v) % 7] for v in sorted({int(v) % 7 for v in weekdays}))
+    if weekdays != ["*"]:  # cron: 0 or 7 is Sunday; systemd counts Mon..Sun
+        iso = [7 if int(v) % 7 == 0 else int(v) for v in weekdays]
+        weekday = re.sub(r"\d", lambda m: DAY_NAMES[int(m.group()) % 7], values(iso))  # type: ignore[arg-type]
     zone = schedule.timezone
     if weekday and days != ["*"]:
         return [f"{weekday} *-{values(months, 2)}-* {time} {zone}", f"{date} {time} {zone}"]

@@ -336,3 +336,80 @@ def hand_built() -> HandBuilt:
 @pytest.fixture(scope="session")
 def chart_png() -> bytes:
     return make_png()
+
+
+# --------------------------------------------------------------------------- workspaces
+
+
+def email_yaml(server: Server, **changes: object) -> dict[str, object]:
+    """`delivery.email` for `server`, as briefing.yaml spells it."""
+    values: dict[str, object] = {
+        "host": server.host,
+        "port": server.port,
+        "security": server.security,
+        "from": "risk@example.com",
+        "to": ["board@example.com", "cfo@example.com"],
+        "cc": ["sre-leads@example.com"],
+        "bcc": ["archive@example.com"],
+        "attempts": 3,
+        "backoff_seconds": 0.05,
+        "timeout_seconds": 5,
+    }
+    if server.security != "none":
+        values.update(username=LOGIN, password_env=PASSWORD_ENV)
+    values.update(changes)
+    return values
+
+
+def write_small_config(folder: Path, server: Server, **changes: object) -> Path:
+    """A minimal briefing.yaml whose delivery points at `server`."""
+    import yaml
+
+    data = {
+        "organization": "Example Corp",
+        "currency": "EUR",
+        "timezone": "Europe/Amsterdam",
+        "services": [
+            {
+                "id": "checkout",
+                "name": "Online checkout",
+                "objective": 0.999,
+                "cost_of_downtime_per_hour": 42000,
+                "owner": "Head of Commerce Engineering",
+            },
+        ],  # fmt: skip
+        "delivery": {
+            "email": email_yaml(server, **changes),
+            "schedule": {"cron": "0 8 2 * *", "timezone": "Europe/Amsterdam"},
+        },
+    }
+    path = folder / "briefing.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def copy_sample(folder: Path, server: Server, **changes: object) -> Path:
+    """The packaged sample workspace in `folder`, mailing to `server`."""
+    import shutil
+
+    import yaml
+
+    from briefing.config import packaged_sample_config
+
+    sample = packaged_sample_config().parent
+    shutil.copytree(sample, folder, dirs_exist_ok=True)
+    path = folder / "briefing.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["delivery"]["email"] = email_yaml(server, **changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def briefing_logs(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """caplog for the `briefing` loggers, even after a CLI run turned propagation off."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("briefing"), "propagate", True)
+    caplog.set_level(logging.DEBUG, logger="briefing")
+    return caplog

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import socket
 
 import pytest
@@ -89,11 +88,11 @@ def test_connection_dropped_mid_data_is_retried(smtp_server: Server) -> None:
 
 
 def test_wrong_password_fails_at_once_without_the_secret(
-    smtp_server: Server, caplog: pytest.LogCaptureFixture
+    smtp_server: Server, briefing_logs: pytest.LogCaptureFixture
 ) -> None:
     wrong = "Wr0ng-Secret-Value-99"
     calls = Calls()
-    with caplog.at_level(logging.DEBUG), pytest.raises(DeliveryError) as caught:
+    with pytest.raises(DeliveryError) as caught:
         _send(smtp_server, calls, ["board@example.com"], password=wrong)
     message = str(caught.value)
     assert smtp_server.mailbox.auth_attempts == 1  # no retry
@@ -101,7 +100,7 @@ def test_wrong_password_fails_at_once_without_the_secret(
     assert "refused the login of 'briefing'" in message
     assert "535" in message
     assert "BRIEFING_TEST_SMTP_PASSWORD" in message  # where to fix it
-    for text in (message, caplog.text):
+    for text in (message, briefing_logs.text):
         assert wrong not in text
         assert PASSWORD not in text
 
