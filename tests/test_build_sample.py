@@ -114,9 +114,11 @@ def test_personal_data_is_absent_from_every_output(built: dict[str, Path]) -> No
     assert "[redacted]" in built["json"].read_text()
 
 
-def test_same_inputs_same_bytes_in_any_time_zone(built: dict[str, Path], tmp_path: Path) -> None:
-    result = build(built["workspace"], tmp_path, tz="Pacific/Auckland")
+def test_same_inputs_same_bytes_in_any_time_zone_and_folder(built: dict[str, Path], tmp_path: Path) -> None:
+    elsewhere = tmp_path / "another" / "workspace"
+    shutil.copytree(built["workspace"], elsewhere)
+    result = build(elsewhere, tmp_path, tz="Pacific/Auckland")
     assert result.returncode == 0, result.stderr
     for fmt in ("json", "html", "pdf"):
         again = (tmp_path / f"briefing-2026-10.{fmt}").read_bytes()
-        assert again == built[fmt].read_bytes(), f"{fmt} differs when built in Pacific/Auckland"
+        assert again == built[fmt].read_bytes(), f"{fmt} differs when built elsewhere in Pacific/Auckland"

@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
 
 from briefing.config import Config, SourceEntry
 from briefing.errors import BriefingError
@@ -118,11 +120,26 @@ def _read(entry: SourceEntry, ctx: ReadContext, notes: list[str]) -> Loaded | No
         return None
     log.info("Reading %s (%s, %s)", entry.display, entry.kind, entry.format)
     try:
-        return reader(entry, ctx)
+        loaded = reader(entry, ctx)
     except BriefingError:
         raise
     except (OSError, UnicodeDecodeError) as err:
         raise BriefingError(f"cannot read {entry.display}: {err}", where=entry.location) from None
+    base = ctx.config.base_dir
+    quality = tuple(replace(q, path=display_path(q.path, base)) for q in loaded.quality)
+    return replace(loaded, quality=quality)
+
+
+def display_path(path: str, base: Path) -> str:
+    """A file as the briefing prints it: relative to the config's folder where it lies inside.
+
+    Keeps machine paths out of the briefing and the same inputs giving the same bytes
+    wherever the workspace sits.
+    """
+    try:
+        return Path(path).resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path
 
 
 __all__ = ["Loaded", "ReadContext", "Reader", "READERS", "ingest", "read_slos", "find_reader"]
