@@ -372,13 +372,7 @@ def assumptions(risks: RiskSummary, loss: LossAvoided, policy: Policy) -> list[s
         "Risks made smaller: (yearly cost before the fix - yearly cost now) x minutes in the "
         "month / 525,960."
     )
-    titles = {
-        "faster_response": "Faster response",
-        "prevented": "Events stopped",
-        "risk_reduction": "Risks made smaller",
-    }
-    for component in loss.components:
-        text.append(f"{titles.get(component.kind, component.kind)}: {component.basis}")
+    # each component's own basis sentence is printed beside its amount under "Loss avoided"
     text.append("Where a chance, a risk or a time of notice is not known, nothing is claimed.")
     if loss.p10 is not None and loss.p90 is not None:
         text.append(
