@@ -260,6 +260,7 @@ def deliver(
                 "only recipients not yet served are sent to",
             )
         ledger.finish_send(send_id, "sent")
+        log.info("sent %s to %d recipients (%s)", label, len(result.accepted), message_id)
         return SendOutcome(
             label,
             "sent",

@@ -173,6 +173,11 @@ def test_emit_systemd(small_config: Path, tmp_path: Path) -> None:
     assert timer["Timer"]["Persistent"] == "true"
     assert timer["Timer"]["Unit"] == "briefing-send.service"
     assert timer["Install"]["WantedBy"] == "timers.target"
+    analyze = shutil.which("systemd-analyze")
+    if analyze:  # systemd's own check of both units
+        units = [str(out_dir / "briefing-send.service"), str(out_dir / "briefing-send.timer")]
+        check = subprocess.run([analyze, "verify", *units], capture_output=True, text=True)
+        assert check.returncode == 0, check.stderr
 
 
 @pytest.mark.parametrize(
