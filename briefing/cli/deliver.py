@@ -37,7 +37,7 @@ def _send(
     from briefing.deliver import deliver
 
     def build() -> pipeline.BuildResult:
-        return pipeline.build(config, period, formats=("pdf", "html", "json"))
+        return pipeline.build(config, period, formats=("pdf",))
 
     return deliver(
         config,

@@ -167,7 +167,7 @@ def deliver(
     check_security(email)
     password = None if dry_run else read_password(email, os.environ if environ is None else environ)
     label = period.label
-    with Ledger(ledger_path(config)) as ledger:
+    with Ledger(ledger_path(config)) as ledger, ledger.exclusive():
         recipients = recipients_of(email)
         served = {} if force else ledger.accepted(label)
         served_lower = {address.lower(): record for address, record in served.items()}

@@ -96,6 +96,21 @@ class Ledger:
     def close(self) -> None:
         self._db.close()
 
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the ledger's lock file: two sends at once (cron and a hand run) queue up."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: SQLite's own locking only
+            yield
+            return
+        with open(self.path.with_name(self.path.name + ".lock"), "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def __enter__(self) -> Ledger:
         return self
 

@@ -187,3 +187,32 @@ def test_ledger_path_setting(smtp_server: Server, tmp_path: Path, hand_built) ->
     _deliver(config, Builds(hand_built))
     assert (tmp_path / "state" / "sent.sqlite").is_file()
     assert not (tmp_path / "briefing-ledger.sqlite").exists()
+
+
+def test_two_sends_at_once_deliver_once(plain_server: Server, tmp_path: Path, hand_built) -> None:  # type: ignore[no-untyped-def]
+    """A hand run and a scheduled run racing: the second waits for the first, then skips."""
+    import contextlib
+    import threading
+
+    config = write_small_config(tmp_path, plain_server)
+    both_building = threading.Barrier(2)
+
+    def build() -> HandBuilt:
+        # without the ledger lock, both runs would meet here and both send
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_building.wait(timeout=1)
+        return hand_built
+
+    outcomes: list[str] = []
+
+    def run() -> None:
+        outcome = deliver(load_config(config), OCTOBER, build=build, now=NOW, input_hash="h")
+        outcomes.append(outcome.status)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["already_sent", "sent"]
+    assert len(plain_server.mailbox.messages) == 1

@@ -144,3 +144,43 @@ def test_starttls_required_but_not_offered(plain_server: Server) -> None:
         _send(plain_server, calls, ["a@example.com"], security="starttls", username=None)
     assert "does not offer STARTTLS" in str(caught.value)
     assert calls.sleeps == []
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_implicit_tls_with_login(certificates, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """security: ssl (port 465 style): TLS from the first byte, certificate verified."""
+    from aiosmtpd.controller import Controller
+
+    from tests.deliver.conftest import Mailbox, _server_context
+
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificates[0]))
+    mailbox = Mailbox()
+    port = free_port()
+    controller = Controller(
+        mailbox, hostname="127.0.0.1", port=port, ssl_context=_server_context(certificates),
+        auth_required=True, auth_require_tls=False, authenticator=mailbox.authenticate,
+    )  # fmt: skip
+    controller.start()
+    try:
+        calls = Calls()
+        server = Server("127.0.0.1", port, mailbox, "ssl")
+        result = _send(server, calls, ["board@example.com"])
+    finally:
+        controller.stop()
+    assert result.accepted == ["board@example.com"]
+    assert mailbox.auth_attempts == 1
+    assert len(mailbox.messages) == 1
+
+
+def test_untrusted_certificate_fails_at_once(
+    smtp_server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", "/nonexistent/ca.pem")  # the test CA is not trusted
+    monkeypatch.setenv("SSL_CERT_DIR", "/nonexistent")
+    calls = Calls()
+    with pytest.raises(DeliveryError) as caught:
+        _send(smtp_server, calls, ["board@example.com"])
+    assert "the server's TLS certificate does not verify" in str(caught.value)
+    assert "SSL_CERT_FILE" in str(caught.value)
+    assert calls.sleeps == []
+    assert smtp_server.mailbox.messages == []
