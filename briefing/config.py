@@ -142,7 +142,9 @@ class Policy:
     trials: int = 100_000
     redact_patterns: tuple[str, ...] = ()
     decision_due_days: int = 14
-    owner: str = "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
+    owner: str = (
+        "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,13 +318,17 @@ class _Checker:
     def problem(self, keypath: str, message: str) -> None:
         self.problems.append((self.where(keypath), f"{keypath}: {message}" if keypath else message))
 
-    def keys(self, data: Mapping[str, Any], allowed: set[str] | frozenset[str], keypath: str) -> None:
+    def keys(
+        self, data: Mapping[str, Any], allowed: set[str] | frozenset[str], keypath: str
+    ) -> None:
         for key in data:
             if key not in allowed:
                 child = f"{keypath}.{key}" if keypath else str(key)
                 close = _closest(str(key), allowed)
                 suggestion = f" (did you mean '{close}'?)" if close else ""
-                self.problem(child, f"unknown key{suggestion}; allowed: {', '.join(sorted(allowed))}")
+                self.problem(
+                    child, f"unknown key{suggestion}; allowed: {', '.join(sorted(allowed))}"
+                )
 
     def mapping(self, value: Any, keypath: str) -> dict[str, Any]:
         if value is None:
@@ -332,7 +338,9 @@ class _Checker:
             return {}
         return value
 
-    def string(self, value: Any, keypath: str, *, required: bool = False, default: str | None = None) -> str | None:
+    def string(
+        self, value: Any, keypath: str, *, required: bool = False, default: str | None = None
+    ) -> str | None:
         if value is None:
             if required:
                 self.problem(keypath, "is required")
@@ -436,7 +444,11 @@ class _Checker:
         glossary = tuple(
             p
             for i, g in enumerate(self.string_list(data.get("glossary"), "glossary"))
-            if (p := self.existing_file(g, f"glossary[{i}]" if isinstance(data.get("glossary"), list) else "glossary"))
+            if (
+                p := self.existing_file(
+                    g, f"glossary[{i}]" if isinstance(data.get("glossary"), list) else "glossary"
+                )
+            )
         )
         policy = self.policy(data.get("policy"))
         delivery = self.delivery(data.get("delivery"))
@@ -464,7 +476,9 @@ class _Checker:
 
         code = self.string(value, "currency", default="EUR") or "EUR"
         if code.upper() not in list_currencies():
-            self.problem("currency", f"{code!r} is not an ISO 4217 currency code (e.g. EUR, USD, GBP)")
+            self.problem(
+                "currency", f"{code!r} is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"
+            )
             return "EUR"
         return code.upper()
 
@@ -503,10 +517,14 @@ class _Checker:
             item = self.mapping(raw, keypath)
             if not item:
                 continue
-            self.keys(item, {"id", "name", "objective", "cost_of_downtime_per_hour", "owner"}, keypath)
+            self.keys(
+                item, {"id", "name", "objective", "cost_of_downtime_per_hour", "owner"}, keypath
+            )
             service_id = self.string(item.get("id"), f"{keypath}.id", required=True) or ""
             if service_id and not _ID.match(service_id):
-                self.problem(f"{keypath}.id", f"{service_id!r} must be letters, digits, '-', '_', '.' or ':'")
+                self.problem(
+                    f"{keypath}.id", f"{service_id!r} must be letters, digits, '-', '_', '.' or ':'"
+                )
             if service_id in seen:
                 self.problem(f"{keypath}.id", f"duplicate service id {service_id!r}")
             seen.add(service_id)
@@ -578,7 +596,9 @@ class _Checker:
                 )
                 return None
         if fmt not in formats:
-            self.problem(f"{keypath}.format", f"unknown format {fmt!r}; expected one of {', '.join(formats)}")
+            self.problem(
+                f"{keypath}.format", f"unknown format {fmt!r}; expected one of {', '.join(formats)}"
+            )
             return None
         path: Path | None = None
         options = {k: v for k, v in item.items() if k not in ("path", "format")}
@@ -587,7 +607,9 @@ class _Checker:
                 self.string(options.get(key), f"{keypath}.{key}", required=True)
             url = str(options.get("url") or "")
             if url and not url.startswith(("http://", "https://")):
-                self.problem(f"{keypath}.url", f"expected an http:// or https:// address, got {url!r}")
+                self.problem(
+                    f"{keypath}.url", f"expected an http:// or https:// address, got {url!r}"
+                )
         elif fmt == "prometheus-json":
             for key in ("good", "total"):
                 found = self.existing_file(options.get(key), f"{keypath}.{key}")
@@ -606,7 +628,9 @@ class _Checker:
         for key in ("mapping", "severity_map"):
             if key in options and not isinstance(options[key], dict):
                 self.problem(f"{keypath}.{key}", f"expected a mapping, got {_kind(options[key])}")
-        return SourceEntry(kind=kind, format=fmt, path=path, options=options, location=self.where(keypath))
+        return SourceEntry(
+            kind=kind, format=fmt, path=path, options=options, location=self.where(keypath)
+        )
 
     def policy(self, value: Any) -> Policy:
         data = self.mapping(value, "policy")
@@ -630,7 +654,9 @@ class _Checker:
         )
         defaults = Policy()
         impact = dict(DEFAULT_IMPACT_BY_SEVERITY)
-        for sev, val in self.mapping(data.get("impact_by_severity"), "policy.impact_by_severity").items():
+        for sev, val in self.mapping(
+            data.get("impact_by_severity"), "policy.impact_by_severity"
+        ).items():
             number = self.number(val, f"policy.impact_by_severity.{sev}", low=0.0, high=1.0)
             if number is not None:
                 impact[str(sev).upper()] = number
@@ -640,15 +666,37 @@ class _Checker:
             try:
                 re.compile(pattern)
             except re.error as err:
-                self.problem(f"policy.redact_patterns[{i}]", f"not a valid regular expression: {err}")
+                self.problem(
+                    f"policy.redact_patterns[{i}]", f"not a valid regular expression: {err}"
+                )
         seed = self.number(data.get("seed"), "policy.seed", default=defaults.seed, low=0)
-        trials = self.number(data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000)
-        due_days = self.number(data.get("decision_due_days"), "policy.decision_due_days", default=14, low=0)
-        action = self.string(data.get("error_budget_action"), "policy.error_budget_action") or defaults.error_budget_action
+        trials = self.number(
+            data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000
+        )
+        due_days = self.number(
+            data.get("decision_due_days"), "policy.decision_due_days", default=14, low=0
+        )
+        action = (
+            self.string(data.get("error_budget_action"), "policy.error_budget_action")
+            or defaults.error_budget_action
+        )
         return Policy(
-            at_risk_below=self.number(data.get("at_risk_below"), "policy.at_risk_below", default=0.25, low=0, high=1) or 0.0,
-            risk_threshold=self.number(data.get("risk_threshold"), "policy.risk_threshold", default=0.25, low=0, low_open=True) or 0.25,
-            postmortem_share=self.number(data.get("postmortem_share"), "policy.postmortem_share", default=0.20, low=0, high=1) or 0.0,
+            at_risk_below=self.number(
+                data.get("at_risk_below"), "policy.at_risk_below", default=0.25, low=0, high=1
+            )
+            or 0.0,
+            risk_threshold=self.number(
+                data.get("risk_threshold"),
+                "policy.risk_threshold",
+                default=0.25,
+                low=0,
+                low_open=True,
+            )
+            or 0.25,
+            postmortem_share=self.number(
+                data.get("postmortem_share"), "policy.postmortem_share", default=0.20, low=0, high=1
+            )
+            or 0.0,
             error_budget_action=action,
             baseline=self.baseline(data.get("baseline")),
             impact_by_severity=impact,
@@ -666,7 +714,10 @@ class _Checker:
         kinds = self.string_list(value, "policy.headline")
         for kind in kinds:
             if kind not in HEADLINE_KINDS:
-                self.problem("policy.headline", f"unknown headline rule {kind!r}; expected {', '.join(HEADLINE_KINDS)}")
+                self.problem(
+                    "policy.headline",
+                    f"unknown headline rule {kind!r}; expected {', '.join(HEADLINE_KINDS)}",
+                )
                 return HEADLINE_KINDS
         return kinds or HEADLINE_KINDS
 
@@ -681,13 +732,19 @@ class _Checker:
 
     def baseline(self, value: Any) -> Baseline:
         data = self.mapping(value, "policy.baseline")
-        self.keys(data, {"ttd_minutes", "ttr_minutes", "by_severity", "by_service", "from_incidents"}, "policy.baseline")
+        self.keys(
+            data,
+            {"ttd_minutes", "ttr_minutes", "by_severity", "by_service", "from_incidents"},
+            "policy.baseline",
+        )
         ttd = self.number(data.get("ttd_minutes"), "policy.baseline.ttd_minutes", low=0)
         ttr = self.number(data.get("ttr_minutes"), "policy.baseline.ttr_minutes", low=0)
         if (ttd is None) != (ttr is None):
             self.problem("policy.baseline", "give both ttd_minutes and ttr_minutes")
         by_severity = {}
-        for sev, raw in self.mapping(data.get("by_severity"), "policy.baseline.by_severity").items():
+        for sev, raw in self.mapping(
+            data.get("by_severity"), "policy.baseline.by_severity"
+        ).items():
             pair = self._pair(raw, f"policy.baseline.by_severity.{sev}")
             if pair:
                 by_severity[str(sev).upper()] = pair
@@ -701,8 +758,12 @@ class _Checker:
             raw = self.mapping(data.get("from_incidents"), "policy.baseline.from_incidents")
             self.keys(raw, {"start", "end"}, "policy.baseline.from_incidents")
             # YAML reads an unquoted 2026-01-01 as a date: take it as its ISO text
-            start = self.string(_iso_day(raw.get("start")), "policy.baseline.from_incidents.start", required=True)
-            end = self.string(_iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True)
+            start = self.string(
+                _iso_day(raw.get("start")), "policy.baseline.from_incidents.start", required=True
+            )
+            end = self.string(
+                _iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True
+            )
             if start and end:
                 window = (start, end)
         return Baseline(ttd, ttr, by_severity, by_service, window)
@@ -734,19 +795,42 @@ class _Checker:
     def email(self, value: Any) -> EmailConfig | None:
         data = self.mapping(value, "delivery.email")
         allowed = {
-            "host", "port", "security", "username", "password_env", "from", "to", "cc", "bcc",
-            "subject", "attempts", "backoff_seconds", "timeout_seconds",
+            "host",
+            "port",
+            "security",
+            "username",
+            "password_env",
+            "from",
+            "to",
+            "cc",
+            "bcc",
+            "subject",
+            "attempts",
+            "backoff_seconds",
+            "timeout_seconds",
         }
         self.keys(data, allowed, "delivery.email")
         host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
-        security = self.string(data.get("security"), "delivery.email.security", default="starttls") or "starttls"
+        security = (
+            self.string(data.get("security"), "delivery.email.security", default="starttls")
+            or "starttls"
+        )
         if security not in ("starttls", "ssl", "none"):
-            self.problem("delivery.email.security", f"expected starttls, ssl or none, got {security!r}")
+            self.problem(
+                "delivery.email.security", f"expected starttls, ssl or none, got {security!r}"
+            )
         default_port = {"starttls": 587, "ssl": 465}.get(security, 25)
-        port = self.number(data.get("port"), "delivery.email.port", default=default_port, low=1, high=65535)
+        port = self.number(
+            data.get("port"), "delivery.email.port", default=default_port, low=1, high=65535
+        )
         password_env = data.get("password_env")
-        if password_env is not None and (not isinstance(password_env, str) or not _ENV.match(password_env)):
-            self.problem("delivery.email.password_env", "expected the NAME of an environment variable, not a password")
+        if password_env is not None and (
+            not isinstance(password_env, str) or not _ENV.match(password_env)
+        ):
+            self.problem(
+                "delivery.email.password_env",
+                "expected the NAME of an environment variable, not a password",
+            )
             password_env = None
         from_addr = self.string(data.get("from"), "delivery.email.from", required=True) or ""
         to = self.string_list(data.get("to"), "delivery.email.to")
@@ -767,9 +851,24 @@ class _Checker:
             cc=self.string_list(data.get("cc"), "delivery.email.cc"),
             bcc=self.string_list(data.get("bcc"), "delivery.email.bcc"),
             subject=self.string(data.get("subject"), "delivery.email.subject") or DEFAULT_SUBJECT,
-            attempts=int(self.number(data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20) or 4),
-            backoff_seconds=self.number(data.get("backoff_seconds"), "delivery.email.backoff_seconds", default=2.0, low=0) or 0.0,
-            timeout_seconds=self.number(data.get("timeout_seconds"), "delivery.email.timeout_seconds", default=30.0, low=0, low_open=True) or 30.0,
+            attempts=int(
+                self.number(
+                    data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20
+                )
+                or 4
+            ),
+            backoff_seconds=self.number(
+                data.get("backoff_seconds"), "delivery.email.backoff_seconds", default=2.0, low=0
+            )
+            or 0.0,
+            timeout_seconds=self.number(
+                data.get("timeout_seconds"),
+                "delivery.email.timeout_seconds",
+                default=30.0,
+                low=0,
+                low_open=True,
+            )
+            or 30.0,
         )
 
     def report(self, value: Any) -> Report:
@@ -781,7 +880,8 @@ class _Checker:
             paper = "A4"
         return Report(
             paper_size="A4" if paper.lower() == "a4" else "Letter",
-            classification=self.string(data.get("classification"), "report.classification") or "Confidential",
+            classification=self.string(data.get("classification"), "report.classification")
+            or "Confidential",
         )
 
 

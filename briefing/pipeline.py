@@ -49,7 +49,9 @@ def resolve_period(config: Config, period: str | None, *, now: datetime) -> Peri
         if not 1 <= month <= 12 or len(label) != 7:
             raise ValueError(label)
     except ValueError:
-        raise BriefingError(f"period {label!r} is not a month like 2026-10", hint="use --period YYYY-MM") from None
+        raise BriefingError(
+            f"period {label!r} is not a month like 2026-10", hint="use --period YYYY-MM"
+        ) from None
     return Period(year, month, config.timezone)
 
 
@@ -112,7 +114,9 @@ def build(
     if unknown:
         raise BriefingError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     glossary = load_glossary(config.glossary)
-    briefing = build_briefing(config, period, glossary=glossary, strict=strict, now=now, progress=progress)
+    briefing = build_briefing(
+        config, period, glossary=glossary, strict=strict, now=now, progress=progress
+    )
     log.info("Step 4/4 - Rendering %s", ", ".join(formats))
     if progress:
         progress("Rendering " + ", ".join(formats))
@@ -153,7 +157,9 @@ def lint_executive_pages(html: bytes | None, glossary: Glossary, *, strict: bool
     for message in messages:
         log.warning(message)
     if strict and messages:
-        raise BriefingError(messages[0], hint="reword the template through the glossary, or build without --strict")
+        raise BriefingError(
+            messages[0], hint="reword the template through the glossary, or build without --strict"
+        )
     return messages
 
 

@@ -22,8 +22,19 @@ SAMPLE = packaged_sample_config().parent
 PERSONAL = ("jane.doe", "northwind.example>", "555 0134", "+31 20", "10.20.30.40")
 
 
-def build(workspace: Path, out: Path, *, tz: str = "UTC", strict: bool = True) -> subprocess.CompletedProcess[str]:
-    args = [sys.executable, "-m", "briefing", "build", "--config", str(workspace / "briefing.yaml"), "--out", str(out)]
+def build(
+    workspace: Path, out: Path, *, tz: str = "UTC", strict: bool = True
+) -> subprocess.CompletedProcess[str]:
+    args = [
+        sys.executable,
+        "-m",
+        "briefing",
+        "build",
+        "--config",
+        str(workspace / "briefing.yaml"),
+        "--out",
+        str(out),
+    ]
     if strict:
         args.append("--strict")
     env = {**os.environ, "TZ": tz}
@@ -47,7 +58,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 def test_sample_builds_strictly_into_three_files(built: dict[str, Path]) -> None:
     assert sorted(p.name for p in built["out"].iterdir()) == [
-        "briefing-2026-10.html", "briefing-2026-10.json", "briefing-2026-10.pdf",
+        "briefing-2026-10.html",
+        "briefing-2026-10.json",
+        "briefing-2026-10.pdf",
     ]
 
 
@@ -55,10 +68,22 @@ def test_json_validates_and_carries_the_contract(built: dict[str, Path]) -> None
     data = json.loads(built["json"].read_text())
     validate_json(data)
     assert list(data)[:10] == [
-        "schema_version", "organization", "period", "currency", "headline", "services",
-        "incidents", "loss_avoided", "risks", "data_quality",
+        "schema_version",
+        "organization",
+        "period",
+        "currency",
+        "headline",
+        "services",
+        "incidents",
+        "loss_avoided",
+        "risks",
+        "data_quality",
     ]
-    assert data["period"] == {"start": "2026-10-01T00:00:00+02:00", "end": "2026-11-01T00:00:00+01:00", "label": "2026-10"}
+    assert data["period"] == {
+        "start": "2026-10-01T00:00:00+02:00",
+        "end": "2026-11-01T00:00:00+01:00",
+        "label": "2026-10",
+    }
     for file in data["data_quality"]["files"]:
         assert file["rows_read"] == file["rows_used"] + file["rows_rejected"]
 
@@ -68,7 +93,9 @@ def test_sample_service_figures_match_the_raw_export(built: dict[str, Path]) -> 
     raw = pd.read_csv(built["workspace"] / "exports" / "sli.csv.gz")
     raw["timestamp"] = pd.to_datetime(raw["timestamp"], utc=True)
     # October in Amsterdam: 2026-09-30T22:00Z (CEST) to 2026-10-31T23:00Z (CET)
-    october = raw[(raw["timestamp"] >= "2026-09-30T22:00Z") & (raw["timestamp"] < "2026-10-31T23:00Z")]
+    october = raw[
+        (raw["timestamp"] >= "2026-09-30T22:00Z") & (raw["timestamp"] < "2026-10-31T23:00Z")
+    ]
     data = json.loads(built["json"].read_text())
     services = {s["id"]: s for s in data["services"]}
     for service_id, objective in (("checkout", 0.999), ("search", 0.995)):
@@ -85,7 +112,9 @@ def test_sample_service_figures_match_the_raw_export(built: dict[str, Path]) -> 
     assert services["checkout"]["status"] == "exhausted"
     assert services["search"]["status"] == "healthy"
     assert data["headline"]["service"] == "checkout"
-    assert data["headline"]["value"] == pytest.approx(services["checkout"]["budget_remaining"], abs=1e-6)
+    assert data["headline"]["value"] == pytest.approx(
+        services["checkout"]["budget_remaining"], abs=1e-6
+    )
 
 
 def test_pdf_page_one_holds_the_number_and_the_decision(built: dict[str, Path]) -> None:
@@ -107,18 +136,28 @@ def test_html_is_self_contained(built: dict[str, Path]) -> None:
 
 
 def test_personal_data_is_absent_from_every_output(built: dict[str, Path]) -> None:
-    pdf_text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(built["pdf"].read_bytes())).pages)
-    for name, text in (("html", built["html"].read_text()), ("json", built["json"].read_text()), ("pdf", pdf_text)):
+    pdf_text = "".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(built["pdf"].read_bytes())).pages
+    )
+    for name, text in (
+        ("html", built["html"].read_text()),
+        ("json", built["json"].read_text()),
+        ("pdf", pdf_text),
+    ):
         for secret in PERSONAL:
             assert secret not in text, f"{secret!r} leaked into the {name}"
     assert "[redacted]" in built["json"].read_text()
 
 
-def test_same_inputs_same_bytes_in_any_time_zone_and_folder(built: dict[str, Path], tmp_path: Path) -> None:
+def test_same_inputs_same_bytes_in_any_time_zone_and_folder(
+    built: dict[str, Path], tmp_path: Path
+) -> None:
     elsewhere = tmp_path / "another" / "workspace"
     shutil.copytree(built["workspace"], elsewhere)
     result = build(elsewhere, tmp_path, tz="Pacific/Auckland")
     assert result.returncode == 0, result.stderr
     for fmt in ("json", "html", "pdf"):
         again = (tmp_path / f"briefing-2026-10.{fmt}").read_bytes()
-        assert again == built[fmt].read_bytes(), f"{fmt} differs when built elsewhere in Pacific/Auckland"
+        assert again == built[fmt].read_bytes(), (
+            f"{fmt} differs when built elsewhere in Pacific/Auckland"
+        )

@@ -39,7 +39,9 @@ def test_every_command_has_help_with_an_example() -> None:
 
 def test_build_json_only(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    code, stdout, stderr = run("build", "--config", str(workspace / "briefing.yaml"), "--format", "json", "--out", str(out))
+    code, stdout, stderr = run(
+        "build", "--config", str(workspace / "briefing.yaml"), "--format", "json", "--out", str(out)
+    )
     assert code == 0, stderr
     assert sorted(p.name for p in out.iterdir()) == ["briefing-2026-10.json"]
     data = json.loads((out / "briefing-2026-10.json").read_text())
@@ -48,8 +50,17 @@ def test_build_json_only(workspace: Path, tmp_path: Path) -> None:
 
 
 def test_period_flag_overrides_the_config(workspace: Path, tmp_path: Path) -> None:
-    code, _, stderr = run("build", "--config", str(workspace / "briefing.yaml"), "--period", "2026-09",
-                          "--format", "json", "--out", str(tmp_path))
+    code, _, stderr = run(
+        "build",
+        "--config",
+        str(workspace / "briefing.yaml"),
+        "--period",
+        "2026-09",
+        "--format",
+        "json",
+        "--out",
+        str(tmp_path),
+    )
     assert code == 0, stderr
     data = json.loads((tmp_path / "briefing-2026-09.json").read_text())
     assert data["period"]["label"] == "2026-09"
@@ -102,13 +113,17 @@ def test_missing_input_file(workspace: Path) -> None:
 def test_strict_fails_on_a_rejected_row(workspace: Path) -> None:
     incidents = workspace / "exports" / "incidents.csv"
     lines = incidents.read_text().splitlines(keepends=True)
-    lines.append("INC-9999,checkout,Broken row,SEV2,2026-10-20T10:00:00Z,,2026-10-20T09:00:00Z,0.5\n")
+    lines.append(
+        "INC-9999,checkout,Broken row,SEV2,2026-10-20T10:00:00Z,,2026-10-20T09:00:00Z,0.5\n"
+    )
     incidents.write_text("".join(lines))
     bad_line = len(lines)
     code, stdout, _ = run("validate", "--config", str(workspace / "briefing.yaml"))
     assert code == 0
     assert f"incidents.csv:{bad_line}:resolved_at: resolved_at is before started_at" in stdout
-    code, _, stderr = run("build", "--config", str(workspace / "briefing.yaml"), "--strict", "--format", "json")
+    code, _, stderr = run(
+        "build", "--config", str(workspace / "briefing.yaml"), "--strict", "--format", "json"
+    )
     assert code == 1
     assert f"incidents.csv:{bad_line}:resolved_at: resolved_at is before started_at" in stderr
 
@@ -116,8 +131,20 @@ def test_strict_fails_on_a_rejected_row(workspace: Path) -> None:
 def test_debug_shows_the_traceback(workspace: Path) -> None:
     config = workspace / "briefing.yaml"
     result = subprocess.run(
-        [sys.executable, "-m", "briefing", "build", "--config", str(config), "--period", "2026-13", "--debug"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "briefing",
+            "build",
+            "--config",
+            str(config),
+            "--period",
+            "2026-13",
+            "--debug",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "Traceback" in result.stderr
@@ -127,8 +154,10 @@ def test_init_scaffolds_a_workspace_that_builds(tmp_path: Path) -> None:
     target = tmp_path / "mine"
     code, stdout, _ = run("init", str(target))
     assert code == 0
-    assert (target / "briefing.yaml").is_file() and (target / "exports" / "sli.csv.gz").is_file()
+    assert (target / "briefing.yaml").is_file()
+    assert (target / "exports" / "sli.csv.gz").is_file()
     code, _, stderr = run("init", str(target))
-    assert code == 1 and "already exists" in stderr
+    assert code == 1
+    assert "already exists" in stderr
     code, _, stderr = run("validate", "--config", str(target / "briefing.yaml"))
     assert code == 0, stderr

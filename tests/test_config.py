@@ -41,20 +41,34 @@ def test_minimal_config_loads(tmp_path: Path) -> None:
     assert config.services[0].cost_per_minute == 700.0  # 42,000 / 60
     assert config.sources.metrics[0].format == "csv"
     assert config.sources.metrics[0].path == tmp_path / "sli.csv"
-    assert config.policy.at_risk_below == 0.25 and config.policy.postmortem_share == 0.20
+    assert config.policy.at_risk_below == 0.25
+    assert config.policy.postmortem_share == 0.20
 
 
 def test_percent_objective_has_no_binary_noise(tmp_path: Path) -> None:
-    config = load_config(workspace(tmp_path, MINIMAL.replace("objective: 0.999", 'objective: "99.9%"')))
+    config = load_config(
+        workspace(tmp_path, MINIMAL.replace("objective: 0.999", 'objective: "99.9%"'))
+    )
     assert config.services[0].objective == 0.999
 
 
 def test_the_full_design_example_is_valid(tmp_path: Path) -> None:
     """Every key of DESIGN.md's examples loads, including those of later stages."""
-    for name in ("sli.csv", "incidents.csv", "controls.csv", "good.json", "total.json", "pd.json", "jira.csv", "openslo.yaml"):
+    for name in (
+        "sli.csv",
+        "incidents.csv",
+        "controls.csv",
+        "good.json",
+        "total.json",
+        "pd.json",
+        "jira.csv",
+        "openslo.yaml",
+    ):
         (tmp_path / name).write_text("x\n")
     (tmp_path / "risks.yaml").write_text("risks: []\n")
-    text = MINIMAL.replace("sources:\n  metrics:   [{path: sli.csv}]\n", "") + """\
+    text = (
+        MINIMAL.replace("sources:\n  metrics:   [{path: sli.csv}]\n", "")
+        + """\
 sources:
   slos: [{path: openslo.yaml}]
   metrics:
@@ -91,30 +105,62 @@ delivery:
           password_env: BRIEFING_SMTP_PASSWORD, from: risk@example.com, to: [board@example.com]}
   schedule: {cron: "0 8 2 * *", timezone: Europe/Amsterdam}
 """
+    )
     config = load_config(workspace(tmp_path, text))
     assert [e.format for e in config.sources.metrics] == ["csv", "prometheus-json", "prometheus"]
     assert config.sources.incidents[2].options["mapping"]["id"] == "Issue key"
-    assert config.delivery.email is not None and config.delivery.email.port == 587
+    assert config.delivery.email is not None
+    assert config.delivery.email.port == 587
     assert config.delivery.email.subject == "{organization} risk briefing, {period}: {headline}"
-    assert config.delivery.schedule is not None and config.delivery.schedule.timezone == "Europe/Amsterdam"
+    assert config.delivery.schedule is not None
+    assert config.delivery.schedule.timezone == "Europe/Amsterdam"
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("owner: Head", "ownr: Head"), "briefing.yaml:11:5: services[0].ownr: unknown key (did you mean 'owner'?)"),
-        (("objective: 0.999", "objective: 1.5"), "briefing.yaml:9:5: services[0].objective: must be < 1, got 1.5"),
-        (("objective: 0.999", "objective: 0"), "briefing.yaml:9:5: services[0].objective: must be > 0, got 0"),
-        (("42000", "-5"), "briefing.yaml:10:5: services[0].cost_of_downtime_per_hour: must be >= 0, got -5"),
-        (("42000", "lots"), "services[0].cost_of_downtime_per_hour: expected a number, got text 'lots'"),
-        (("path: sli.csv", "path: missing.csv"), "briefing.yaml:13:16: sources.metrics[0].path: file not found"),
-        (("currency: EUR", "currency: EURO"), "briefing.yaml:2:1: currency: 'EURO' is not an ISO 4217 currency code"),
-        (("timezone: UTC", "timezone: Mars/Base"), "briefing.yaml:4:1: timezone: unknown IANA time zone 'Mars/Base'"),
+        (
+            ("owner: Head", "ownr: Head"),
+            "briefing.yaml:11:5: services[0].ownr: unknown key (did you mean 'owner'?)",
+        ),
+        (
+            ("objective: 0.999", "objective: 1.5"),
+            "briefing.yaml:9:5: services[0].objective: must be < 1, got 1.5",
+        ),
+        (
+            ("objective: 0.999", "objective: 0"),
+            "briefing.yaml:9:5: services[0].objective: must be > 0, got 0",
+        ),
+        (
+            ("42000", "-5"),
+            "briefing.yaml:10:5: services[0].cost_of_downtime_per_hour: must be >= 0, got -5",
+        ),
+        (
+            ("42000", "lots"),
+            "services[0].cost_of_downtime_per_hour: expected a number, got text 'lots'",
+        ),
+        (
+            ("path: sli.csv", "path: missing.csv"),
+            "briefing.yaml:13:16: sources.metrics[0].path: file not found",
+        ),
+        (
+            ("currency: EUR", "currency: EURO"),
+            "briefing.yaml:2:1: currency: 'EURO' is not an ISO 4217 currency code",
+        ),
+        (
+            ("timezone: UTC", "timezone: Mars/Base"),
+            "briefing.yaml:4:1: timezone: unknown IANA time zone 'Mars/Base'",
+        ),
         (("period: 2026-10", "period: 2026-13"), "briefing.yaml:5:1: period: expected YYYY-MM"),
-        (("organization: Example Corp", "organisation: Example Corp"), "organisation: unknown key (did you mean 'organization'?)"),
+        (
+            ("organization: Example Corp", "organisation: Example Corp"),
+            "organisation: unknown key (did you mean 'organization'?)",
+        ),
     ],
 )
-def test_bad_config_names_file_key_and_line(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+def test_bad_config_names_file_key_and_line(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
     path = workspace(tmp_path, MINIMAL.replace(*change))
     with pytest.raises(ConfigError) as caught:
         load_config(path)
@@ -137,12 +183,17 @@ def test_yaml_syntax_error_has_line_and_column(tmp_path: Path) -> None:
 
 
 def test_password_must_be_an_environment_variable_name(tmp_path: Path) -> None:
-    text = MINIMAL + """delivery:
+    text = (
+        MINIMAL
+        + """delivery:
   email: {host: 127.0.0.1, from: a@b.example, to: [c@d.example], password_env: "hunter2!"}
 """
+    )
     with pytest.raises(ConfigError) as caught:
         load_config(workspace(tmp_path, text))
-    assert "delivery.email.password_env: expected the NAME of an environment variable" in str(caught.value)
+    assert "delivery.email.password_env: expected the NAME of an environment variable" in str(
+        caught.value
+    )
     assert "hunter2" not in str(caught.value)
 
 
@@ -151,4 +202,5 @@ def test_sample_config_loads_from_a_copy(tmp_path: Path) -> None:
     shutil.copytree(packaged_sample_config().parent, copy)
     config = load_config(copy / "briefing.yaml")
     assert len(config.services) == 5
-    assert config.timezone == "Europe/Amsterdam" and config.timezone_set
+    assert config.timezone == "Europe/Amsterdam"
+    assert config.timezone_set

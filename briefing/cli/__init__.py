@@ -15,7 +15,8 @@ from briefing.cli.common import BriefingGroup
 
 @click.group(
     cls=BriefingGroup,
-    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="briefing")
 def cli() -> None:
     """Turn SLI metrics, incident exports and a risk register into the monthly risk briefing.

@@ -82,12 +82,18 @@ def build(
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     with progress_display(True) as progress:
         result = run_build(
-            config, chosen, formats=wanted, out_dir=out_dir, strict=strict, now=utc_now(), progress=progress
+            config,
+            chosen,
+            formats=wanted,
+            out_dir=out_dir,
+            strict=strict,
+            now=utc_now(),
+            progress=progress,
         )
     headline = result.briefing.headline
     click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
     click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
-    for fmt, path in result.files.items():
+    for _fmt, path in result.files.items():
         click.echo(f"wrote {path}")
     rejected = result.briefing.data_quality.rows_rejected
     if rejected:
@@ -111,9 +117,8 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
     Example:
       briefing validate --config ws/briefing.yaml --strict
     """
-    from briefing.pipeline import build_briefing, resolve_period, utc_now
-
     from briefing.errors import ConfigError
+    from briefing.pipeline import build_briefing, resolve_period, utc_now
     from briefing.translate.glossary import validate_glossary_files
 
     path = resolve_config_path(config_path)

@@ -36,14 +36,16 @@ def objectives(config: Config, inputs: Inputs) -> dict[str, Objective]:
             raise BriefingError(
                 f"service {service.id!r} has no objective",
                 where=service.location,
-                hint="add objective: (e.g. 0.999 or \"99.9%\") to the service, "
+                hint='add objective: (e.g. 0.999 or "99.9%") to the service, '
                 "or name an OpenSLO file under sources.slos that defines it",
             )
         result[service.id] = objective
     return result
 
 
-def compute(inputs: Inputs, config: Config, period: Period, *, now: datetime | None = None) -> Findings:
+def compute(
+    inputs: Inputs, config: Config, period: Period, *, now: datetime | None = None
+) -> Findings:
     from briefing.compute.loss_avoided import compute_loss_avoided
     from briefing.compute.risk import compute_risks
 
@@ -68,6 +70,7 @@ def compute(inputs: Inputs, config: Config, period: Period, *, now: datetime | N
     risks = compute_risks(
         inputs.risks, config.services, {k: v.objective for k, v in targets.items()}, config.policy
     )
+
     def loss_in(when: Period, items: tuple[IncidentItem, ...]) -> LossAvoided:
         return compute_loss_avoided(
             items=items,
@@ -83,7 +86,12 @@ def compute(inputs: Inputs, config: Config, period: Period, *, now: datetime | N
     if incidents.previous_count is not None:
         # last month's value, from the same exports, for the change shown on page 1
         before = compute_incidents(
-            inputs.incidents, inputs.sli, {}, config.services, period.previous(), config.policy,
+            inputs.incidents,
+            inputs.sli,
+            {},
+            config.services,
+            period.previous(),
+            config.policy,
             with_previous=False,
         )
         loss = replace(loss, previous_total=loss_in(period.previous(), before.items).total)
@@ -115,8 +123,14 @@ def supporting_facts(
     measured = [s for s in services if s.status != "no_data"]
     if measured:
         cost = sum(s.downtime_cost or 0.0 for s in measured)
-        prev_known = all(s.previous is not None and s.previous.downtime_cost is not None for s in measured)
-        prev_cost = sum(s.previous.downtime_cost or 0.0 for s in measured if s.previous) if prev_known else None
+        prev_known = all(
+            s.previous is not None and s.previous.downtime_cost is not None for s in measured
+        )
+        prev_cost = (
+            sum(s.previous.downtime_cost or 0.0 for s in measured if s.previous)
+            if prev_known
+            else None
+        )
         facts.append(_fact("downtime_cost", cost, "currency", prev_cost, "lower"))
         within = sum(1 for s in measured if s.status != "exhausted")
         prev_within = (
@@ -124,18 +138,30 @@ def supporting_facts(
             if prev_known
             else None
         )
-        facts.append(_fact("services_within_budget", within, "count", prev_within, "higher", of=len(measured)))
+        facts.append(
+            _fact(
+                "services_within_budget", within, "count", prev_within, "higher", of=len(measured)
+            )
+        )
     facts.append(_fact("incidents", incidents.count, "count", incidents.previous_count, "lower"))
     if incidents.mttr_minutes is not None:
         facts.append(
-            _fact("time_to_restore", incidents.mttr_minutes, "minutes", incidents.previous_mttr_minutes, "lower")
+            _fact(
+                "time_to_restore",
+                incidents.mttr_minutes,
+                "minutes",
+                incidents.previous_mttr_minutes,
+                "lower",
+            )
         )
     if headline_kind != "loss_avoided" and loss.total > 0:
         facts.append(_fact("loss_avoided", loss.total, "currency", loss.previous_total, "higher"))
     return tuple(facts[:5])
 
 
-def _fact(key: str, value: float, unit: str, previous: float | None, better: str, *, of: int | None = None) -> Fact:
+def _fact(
+    key: str, value: float, unit: str, previous: float | None, better: str, *, of: int | None = None
+) -> Fact:
     return Fact(
         key=key,
         value=float(value),

@@ -16,7 +16,9 @@ from datetime import timedelta
 from briefing.config import Config
 from briefing.model import HeadlineChoice, LossAvoided, Period, RiskSummary, ServiceStatus
 
-SPARE_BELOW_CONSUMED = 0.5  # a service that used under half its allowance has release speed to spend
+SPARE_BELOW_CONSUMED = (
+    0.5  # a service that used under half its allowance has release speed to spend
+)
 
 
 def choose_headline(
@@ -32,7 +34,9 @@ def choose_headline(
         rules.append("loss_avoided")
     for rule in rules:
         if rule == "budget_exhausted":
-            exhausted = [s for s in services if s.status == "exhausted" and s.budget_remaining is not None]
+            exhausted = [
+                s for s in services if s.status == "exhausted" and s.budget_remaining is not None
+            ]
             if exhausted:
                 worst = min(exhausted, key=lambda s: (s.budget_remaining, s.id))
                 return HeadlineChoice(

@@ -139,7 +139,9 @@ def compute_incidents(
         mttd_mean_minutes=mttd_mean,
         mttr_mean_minutes=mttr_mean,
         previous_count=len(previous) if has_previous else None,
-        previous_downtime_cost=(prev_summary.downtime_cost if prev_summary else 0.0) if has_previous else None,
+        previous_downtime_cost=(prev_summary.downtime_cost if prev_summary else 0.0)
+        if has_previous
+        else None,
         previous_mttr_minutes=prev_summary.mttr_minutes if prev_summary else None,
     )
 

@@ -158,7 +158,9 @@ def _figures(
         exhausted_at=exhausted_at,
         status=status,
         owner=service.owner,
-        projected_exhaustion=_projection(inside, objective, period, now, outage_minutes, budget_minutes),
+        projected_exhaustion=_projection(
+            inside, objective, period, now, outage_minutes, budget_minutes
+        ),
         burn=_burn(inside, budget_events, period),
     )
 

@@ -37,7 +37,12 @@ READERS: dict[tuple[str, str], str] = {
     ("risks", "csv"): "briefing.ingest.risks:read_risks",
     ("controls", "csv"): "briefing.ingest.controls:read_controls",
 }
-TABLE_OF_KIND = {"metrics": "sli", "incidents": "incidents", "risks": "risks", "controls": "controls"}
+TABLE_OF_KIND = {
+    "metrics": "sli",
+    "incidents": "incidents",
+    "risks": "risks",
+    "controls": "controls",
+}
 
 
 def find_reader(kind: str, fmt: str) -> Reader | None:
@@ -55,7 +60,9 @@ def find_reader(kind: str, fmt: str) -> Reader | None:
     return reader
 
 
-def read_slos(config: Config, period: Period) -> tuple[tuple[SloDefinition, ...], list[FileQuality], list[str]]:
+def read_slos(
+    config: Config, period: Period
+) -> tuple[tuple[SloDefinition, ...], list[FileQuality], list[str]]:
     """OpenSLO definitions first: they may supply objectives the services list leaves out."""
     ctx = ReadContext(config, period, frozenset(s.id for s in config.services))
     slos: list[SloDefinition] = []

@@ -28,7 +28,16 @@ from briefing.ingest.tables import conform, normalize_severity
 
 MAX_INPUT_BYTES = 2_000_000_000
 METRIC_COLUMNS = ("timestamp", "service", "good", "total")
-INCIDENT_FIELDS = ("id", "service", "title", "severity", "started_at", "detected_at", "resolved_at", "impact")
+INCIDENT_FIELDS = (
+    "id",
+    "service",
+    "title",
+    "severity",
+    "started_at",
+    "detected_at",
+    "resolved_at",
+    "impact",
+)
 REQUIRED_INCIDENT_FIELDS = ("id", "service", "started_at", "resolved_at")
 
 
@@ -83,7 +92,9 @@ def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fm
             where=Location(path),
             lines=lines,
             column="timestamp",
-            timezone=source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set),
+            timezone=source_timezone(
+                dict(entry.options), ctx.config.timezone, ctx.config.timezone_set
+            ),
         )
         empty_ts = stamps.isna().to_numpy() & ~bad_ts
     stamps = stamps.astype("datetime64[ns, UTC]")
@@ -107,7 +118,9 @@ def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fm
     checks.reject(
         unknown,
         "service",
-        lambda i: f"service {service.iloc[i]!r} is not in briefing.yaml services; add it to use these rows",
+        lambda i: (
+            f"service {service.iloc[i]!r} is not in briefing.yaml services; add it to use these rows"
+        ),
     )
     for name in ("good", "total"):
         values = counts[name]
@@ -115,19 +128,27 @@ def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fm
         checks.reject((values < 0).fillna(False).to_numpy(), name, f"{name} is negative")
     good = counts["good"].fillna(0).astype("int64")
     total = counts["total"].fillna(0).astype("int64")
-    checks.reject((good > total).to_numpy(), "good", lambda i: f"good ({good.iloc[i]}) is more than total ({total.iloc[i]})")
+    checks.reject(
+        (good > total).to_numpy(),
+        "good",
+        lambda i: f"good ({good.iloc[i]}) is more than total ({total.iloc[i]})",
+    )
     frame = pd.DataFrame({"service": service, "timestamp": stamps, "good": good, "total": total})
     used = frame[checks.kept]
     notes = []
     repeated = int(used.duplicated(subset=["service", "timestamp"]).sum())
     if repeated:
         # e.g. one row per instance: the bucket is their sum, as with Parquet and Prometheus
-        used = used.groupby(["service", "timestamp"], sort=False, as_index=False)[["good", "total"]].sum()
+        used = used.groupby(["service", "timestamp"], sort=False, as_index=False)[
+            ["good", "total"]
+        ].sum()
         notes.append(
             f"{repeated:,} row(s) repeated a service and timestamp of another row "
             "and were summed into its bucket"
         )
-    return Loaded(table=conform(used, "sli"), quality=(checks.quality(str(path), fmt, notes=notes),))
+    return Loaded(
+        table=conform(used, "sli"), quality=(checks.quality(str(path), fmt, notes=notes),)
+    )
 
 
 def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:
@@ -135,7 +156,12 @@ def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     assert path is not None
     check_size(path)
     convert = pacsv.ConvertOptions(
-        column_types={"service": pa.string(), "timestamp": pa.string(), "good": pa.int64(), "total": pa.int64()},
+        column_types={
+            "service": pa.string(),
+            "timestamp": pa.string(),
+            "good": pa.int64(),
+            "total": pa.int64(),
+        },
         strings_can_be_null=False,
     )
     try:
@@ -149,7 +175,9 @@ def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             table = pacsv.read_csv(path, convert_options=loose)
         except pa.ArrowInvalid as err:
             raise BriefingError(
-                f"cannot read as CSV: {err}", where=Location(path), hint="check the delimiter and quoting"
+                f"cannot read as CSV: {err}",
+                where=Location(path),
+                hint="check the delimiter and quoting",
             ) from None
     except (OSError, EOFError, gzip.BadGzipFile) as err:
         raise BriefingError(f"cannot read file: {err}", where=Location(path)) from None
@@ -173,7 +201,9 @@ def iter_csv_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[st
         header = next(reader)
     except StopIteration:
         handle.close()
-        raise BriefingError("file is empty", where=Location(path), hint="export again with a header row") from None
+        raise BriefingError(
+            "file is empty", where=Location(path), hint="export again with a header row"
+        ) from None
     except csv.Error as err:
         handle.close()
         raise BriefingError(f"cannot read as CSV: {err}", where=Location(path, 1)) from None
@@ -188,7 +218,9 @@ def iter_csv_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[st
                     continue
                 yield start, cells
         except csv.Error as err:
-            raise BriefingError(f"cannot read as CSV: {err}", where=Location(path, reader.line_num)) from None
+            raise BriefingError(
+                f"cannot read as CSV: {err}", where=Location(path, reader.line_num)
+            ) from None
         finally:
             handle.close()
 
@@ -196,7 +228,11 @@ def iter_csv_records(path: Path) -> tuple[list[str], Iterator[tuple[int, list[st
 
 
 def resolve_columns(
-    header: list[str], mapping: Mapping[str, Any], path: Path, fields: tuple[str, ...], required: tuple[str, ...]
+    header: list[str],
+    mapping: Mapping[str, Any],
+    path: Path,
+    fields: tuple[str, ...],
+    required: tuple[str, ...],
 ) -> dict[str, int]:
     """Our field -> index of the export's column (first occurrence of repeated names)."""
     positions: dict[str, int] = {}
@@ -212,8 +248,9 @@ def resolve_columns(
             raise BriefingError(
                 f"column {theirs!r}{via} not found; the header has: {', '.join(header)}",
                 where=Location(path, 1),
-                hint="fix `mapping:` for this source in briefing.yaml" if field in mapping else
-                f"add a mapping: {{{field}: <your column>}} for this source in briefing.yaml",
+                hint="fix `mapping:` for this source in briefing.yaml"
+                if field in mapping
+                else f"add a mapping: {{{field}: <your column>}} for this source in briefing.yaml",
             )
     return result
 
@@ -244,12 +281,15 @@ def read_incidents_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        raise BriefingError(f"not valid JSON: {err.msg}", where=Location(path, err.lineno, err.colno)) from None
+        raise BriefingError(
+            f"not valid JSON: {err.msg}", where=Location(path, err.lineno, err.colno)
+        ) from None
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:
             raise BriefingError(
-                "expected a list of incidents (or an object holding one list)", where=Location(path, 1)
+                "expected a list of incidents (or an object holding one list)",
+                where=Location(path, 1),
             )
         data = lists[0]
     if not isinstance(data, list):
@@ -258,7 +298,11 @@ def read_incidents_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     rows: dict[str, list[str | None]] = {f: [] for f in INCIDENT_FIELDS}
     for item in data:
         for field in INCIDENT_FIELDS:
-            value = lookup_path(item, str(mapping.get(field, field))) if isinstance(item, dict) else None
+            value = (
+                lookup_path(item, str(mapping.get(field, field)))
+                if isinstance(item, dict)
+                else None
+            )
             rows[field].append(None if value is None else str(value))
     # JSON has no physical lines per row: report the 1-based position in the list
     lines = np.arange(1, len(data) + 1, dtype=np.int64)
@@ -296,14 +340,20 @@ def build_incidents(
     path = entry.path or Path(entry.display)
     where = Location(path)
     notes = list(notes or [])
-    frame = pd.DataFrame({f: pd.Series(rows.get(f, [None] * len(lines)), dtype="string") for f in INCIDENT_FIELDS})
+    frame = pd.DataFrame(
+        {f: pd.Series(rows.get(f, [None] * len(lines)), dtype="string") for f in INCIDENT_FIELDS}
+    )
     checks = RowChecks(lines)
     tz = source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set)
     fmt_ts = entry.options.get("timestamp_format")
     stamps = {}
     for col in ("started_at", "detected_at", "resolved_at"):
         stamps[col], bad = parse_timestamps(
-            frame[col], where=where, lines=lines, column=col, timezone=tz,
+            frame[col],
+            where=where,
+            lines=lines,
+            column=col,
+            timezone=tz,
             fmt=str(fmt_ts) if fmt_ts else None,
         )
         expected = f"the format {fmt_ts!r}" if fmt_ts else "ISO 8601 (e.g. 2026-10-03T14:02:11Z)"
@@ -316,7 +366,9 @@ def build_incidents(
     checks.reject(
         ~service.isin(known).fillna(False).to_numpy(),
         "service",
-        lambda i: f"service {service.iloc[i]!r} is not in briefing.yaml services; add it (or map it) to use this incident",
+        lambda i: (
+            f"service {service.iloc[i]!r} is not in briefing.yaml services; add it (or map it) to use this incident"
+        ),
     )
     checks.reject(stamps["started_at"].isna().to_numpy(), "started_at", "started_at is empty")
     checks.reject(
@@ -325,17 +377,34 @@ def build_incidents(
         "resolved_at is empty: the incident is still open; it is counted once resolved",
     )
     started, detected, resolved = stamps["started_at"], stamps["detected_at"], stamps["resolved_at"]
-    checks.reject((resolved < started).fillna(False).to_numpy(), "resolved_at", "resolved_at is before started_at")
-    checks.reject((detected < started).fillna(False).to_numpy(), "detected_at", "detected_at is before started_at")
-    checks.reject((detected > resolved).fillna(False).to_numpy(), "detected_at", "detected_at is after resolved_at")
+    checks.reject(
+        (resolved < started).fillna(False).to_numpy(),
+        "resolved_at",
+        "resolved_at is before started_at",
+    )
+    checks.reject(
+        (detected < started).fillna(False).to_numpy(),
+        "detected_at",
+        "detected_at is before started_at",
+    )
+    checks.reject(
+        (detected > resolved).fillna(False).to_numpy(),
+        "detected_at",
+        "detected_at is after resolved_at",
+    )
     severity_map = entry.options.get("severity_map") or None
-    severities = [normalize_severity(v, severity_map) if v is not None and v is not pd.NA else None for v in frame["severity"]]
+    severities = [
+        normalize_severity(v, severity_map) if v is not None and v is not pd.NA else None
+        for v in frame["severity"]
+    ]
     sev = pd.Series(severities, dtype="string")
     raw_sev = frame["severity"].str.strip()
     checks.reject(
         (sev.isna() & raw_sev.notna() & (raw_sev != "")).fillna(False).to_numpy(),
         "severity",
-        lambda i: f"severity {raw_sev.iloc[i]!r} is not understood; add it to severity_map (e.g. {{{raw_sev.iloc[i]}: SEV2}})",
+        lambda i: (
+            f"severity {raw_sev.iloc[i]!r} is not understood; add it to severity_map (e.g. {{{raw_sev.iloc[i]}: SEV2}})"
+        ),
     )
     checks.reject(sev.isna().to_numpy(), "severity", "severity is empty")
     impact_text = frame["impact"].str.strip()
@@ -345,17 +414,25 @@ def build_incidents(
         "impact",
         "impact is not a number between 0 and 1",
     )
-    checks.reject(((impact < 0) | (impact > 1)).fillna(False).to_numpy(), "impact", "impact must be between 0 and 1")
+    checks.reject(
+        ((impact < 0) | (impact > 1)).fillna(False).to_numpy(),
+        "impact",
+        "impact must be between 0 and 1",
+    )
     dup = ids.duplicated(keep="first").fillna(False).to_numpy() & checks.kept
     checks.reject(dup, "id", lambda i: f"duplicate incident id {ids.iloc[i]!r}")
     keep = checks.kept
     defaults = ctx.config.policy.impact_by_severity
     missing_impact = impact.isna().to_numpy() & keep
     if missing_impact.any():
-        impact = impact.where(~missing_impact, sev.map(lambda s: defaults.get(str(s), 0.0) if s is not pd.NA else 0.0))
+        impact = impact.where(
+            ~missing_impact, sev.map(lambda s: defaults.get(str(s), 0.0) if s is not pd.NA else 0.0)
+        )
         notes.append(
             f"impact not given for {int(missing_impact.sum())} incident(s): the share of users affected "
-            "was taken from the severity default (" + ", ".join(f"{k} {v:g}" for k, v in sorted(defaults.items())) + ")"
+            "was taken from the severity default ("
+            + ", ".join(f"{k} {v:g}" for k, v in sorted(defaults.items()))
+            + ")"
         )
     no_detect = detected.isna().to_numpy() & keep
     if no_detect.any():
@@ -377,4 +454,6 @@ def build_incidents(
             "category": pd.Series(categories, dtype="string") if categories is not None else pd.NA,
         }
     )[keep]
-    return Loaded(table=conform(table, "incidents"), quality=(checks.quality(str(path), fmt, notes=notes),))
+    return Loaded(
+        table=conform(table, "incidents"), quality=(checks.quality(str(path), fmt, notes=notes),)
+    )

@@ -131,7 +131,9 @@ def _localize(
     return parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
 
 
-def source_timezone(entry_options: dict[str, object] | object, config_timezone: str, set_: bool) -> str | None:
+def source_timezone(
+    entry_options: dict[str, object] | object, config_timezone: str, set_: bool
+) -> str | None:
     """The zone naive timestamps of a source are read in: the source's, else the config's if set."""
     options = entry_options if isinstance(entry_options, dict) else {}
     tz = options.get("timezone")

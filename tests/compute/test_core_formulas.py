@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from briefing.compute.incidents import attributed_minutes, compute_incidents, _Span
+from briefing.compute.incidents import _Span, attributed_minutes, compute_incidents
 from briefing.compute.slo import Objective, compute_service, to_timeslices
 from briefing.config import Policy, ServiceConfig
 from briefing.errors import Location
@@ -82,20 +82,29 @@ def test_exhausted_service_and_exhaustion_time() -> None:
 
 def test_at_risk_and_no_data() -> None:
     # 600 bad of a 745 budget: 0.805 used, 0.195 left < 0.25
-    sli = hourly("shop", {"2026-10-02T00:00Z": 100, "2026-10-03T00:00Z": 100, **{
-        f"2026-10-04T0{h}:00Z": 100 for h in range(4)}})
+    sli = hourly(
+        "shop",
+        {
+            "2026-10-02T00:00Z": 100,
+            "2026-10-03T00:00Z": 100,
+            **{f"2026-10-04T0{h}:00Z": 100 for h in range(4)},
+        },
+    )
     status = compute_service(SHOP, Objective(0.99), sli, OSLO, Policy())
     assert status.bad == 600
     assert status.budget_remaining == pytest.approx(1 - 600 / 745)
     assert status.status == "at_risk"
     empty = compute_service(SHOP, Objective(0.99), sli.iloc[0:0], OSLO, Policy())
     assert empty.status == "no_data"
-    assert empty.sli is None and empty.budget_remaining is None
+    assert empty.sli is None
+    assert empty.budget_remaining is None
 
 
 def test_budget_exactly_spent_is_at_risk_with_an_exhaustion_time() -> None:
     # 745 bad of a 745-event budget: remaining is 0, not negative -> at_risk, exhausted_at set
-    sli = hourly("shop", {**{f"2026-10-02T{h:02d}:00Z": 100 for h in range(7)}, "2026-10-03T00:00Z": 45})
+    sli = hourly(
+        "shop", {**{f"2026-10-02T{h:02d}:00Z": 100 for h in range(7)}, "2026-10-03T00:00Z": 45}
+    )
     status = compute_service(SHOP, Objective(0.99), sli, OSLO, Policy())
     assert status.bad == 745
     assert status.budget_remaining == pytest.approx(0.0, abs=1e-12)
@@ -118,11 +127,18 @@ def test_timeslices_count_good_minutes() -> None:
     assert status.budget_consumed == pytest.approx(60 / 447)
 
 
-def incident(i: str, service: str, start: str, end: str, impact: float, detected: str | None) -> dict:
+def incident(
+    i: str, service: str, start: str, end: str, impact: float, detected: str | None
+) -> dict:
     return {
-        "id": i, "service": service, "title": f"incident {i}", "severity": "SEV2",
-        "started_at": pd.Timestamp(start), "resolved_at": pd.Timestamp(end),
-        "detected_at": pd.Timestamp(detected) if detected else pd.NaT, "impact": impact,
+        "id": i,
+        "service": service,
+        "title": f"incident {i}",
+        "severity": "SEV2",
+        "started_at": pd.Timestamp(start),
+        "resolved_at": pd.Timestamp(end),
+        "detected_at": pd.Timestamp(detected) if detected else pd.NaT,
+        "impact": impact,
         "category": pd.NA,
     }
 
@@ -191,7 +207,9 @@ def test_incident_costs_medians_and_budget_share() -> None:
 def test_budget_share_without_metrics_uses_impact_weighted_minutes() -> None:
     statuses = {"pay": compute_service(PAY, Objective(0.999), PAY_SLI.iloc[0:0], OSLO, Policy())}
     empty = PAY_SLI.iloc[0:0].astype({"timestamp": "datetime64[ns, UTC]"})
-    summary = compute_incidents(INCIDENTS[INCIDENTS["id"] == "D"], empty, statuses, [PAY], OSLO, Policy())
+    summary = compute_incidents(
+        INCIDENTS[INCIDENTS["id"] == "D"], empty, statuses, [PAY], OSLO, Policy()
+    )
     # 45 min x 0.5 impact / (0.1% of 44,700 = 44.7 budget minutes)
     assert summary.items[0].budget_share == pytest.approx(22.5 / 44.7)
     assert summary.items[0].needs_postmortem

@@ -189,4 +189,5 @@ def test_every_row_is_used_or_rejected(
     assert metrics.rows_read == len(rows) == metrics.rows_used + metrics.rows_rejected
     assert metrics.rows_rejected == len(metrics.rejections)
     assert len(inputs.sli) <= metrics.rows_used  # rows of one bucket are summed
-    assert (inputs.sli["good"] <= inputs.sli["total"]).all() and (inputs.sli["good"] >= 0).all()
+    assert (inputs.sli["good"] <= inputs.sli["total"]).all()
+    assert (inputs.sli["good"] >= 0).all()
