@@ -19,7 +19,7 @@ from briefing.deliver.email import (
     render_subject,
 )
 from briefing.deliver.smtp import send_message
-from tests.deliver.conftest import HEADLINE, PASSWORD, Server, make_briefing
+from tests.deliver.delivery_support import HEADLINE, PASSWORD, Server, make_briefing
 
 SEND_TIME = datetime(2026, 11, 2, 8, 0, tzinfo=timezone(timedelta(hours=1)))  # 07:00 UTC
 

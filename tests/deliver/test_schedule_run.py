@@ -19,7 +19,7 @@ from briefing.deliver.ledger import Ledger
 from briefing.deliver.schedule import latest_slot, next_slot, run_schedule, slot_key
 from briefing.errors import DeliveryError
 from briefing.model import Period
-from tests.deliver.conftest import Server, write_small_config
+from tests.deliver.delivery_support import Server, write_small_config
 
 MONTHLY = ScheduleConfig("0 8 2 * *", "Europe/Amsterdam")
 NIGHTLY = ScheduleConfig("30 2 * * *", "Europe/Amsterdam")

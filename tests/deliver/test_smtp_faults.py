@@ -8,7 +8,7 @@ import pytest
 
 from briefing.deliver.smtp import check_security, is_loopback, send_message
 from briefing.errors import DeliveryError
-from tests.deliver.conftest import PASSWORD, Server, free_port
+from tests.deliver.delivery_support import PASSWORD, Server, free_port
 
 MESSAGE = b"Subject: test\r\nFrom: risk@example.com\r\nTo: board@example.com\r\n\r\nHello.\r\n"
 
@@ -151,7 +151,7 @@ def test_implicit_tls_with_login(certificates, monkeypatch: pytest.MonkeyPatch) 
     """security: ssl (port 465 style): TLS from the first byte, certificate verified."""
     from aiosmtpd.controller import Controller
 
-    from tests.deliver.conftest import Mailbox, _server_context
+    from tests.deliver.delivery_support import Mailbox, _server_context
 
     monkeypatch.setenv("SSL_CERT_FILE", str(certificates[0]))
     mailbox = Mailbox()

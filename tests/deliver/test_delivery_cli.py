@@ -20,7 +20,13 @@ from croniter import croniter
 from briefing.cli import cli
 from briefing.config import ScheduleConfig
 from briefing.deliver.schedule import on_calendar
-from tests.deliver.conftest import PASSWORD, PASSWORD_ENV, Server, copy_sample, write_small_config
+from tests.deliver.delivery_support import (
+    PASSWORD,
+    PASSWORD_ENV,
+    Server,
+    copy_sample,
+    write_small_config,
+)
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -13,7 +13,7 @@ from briefing.deliver import deliver, ledger_path
 from briefing.deliver.ledger import Ledger
 from briefing.errors import BriefingError, DeliveryError
 from briefing.model import Period
-from tests.deliver.conftest import (
+from tests.deliver.delivery_support import (
     PASSWORD,
     PASSWORD_ENV,
     HandBuilt,
