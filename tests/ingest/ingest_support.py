@@ -23,8 +23,9 @@ from briefing.config import Config, load_config
 from briefing.ingest.context import ReadContext
 from briefing.model import Period
 
-# shared/ lies beside the repository's folder (here and in CI)
-REAL_WORLD = Path(__file__).resolve().parents[3] / "shared" / "real-world"
+# A byte-identical copy of ../shared/real-world, so a clone alone runs the tests;
+# tests/test_real_world_copy.py checks the copy against the original where it exists.
+REAL_WORLD = Path(__file__).resolve().parents[1] / "data" / "real-world"
 DATA = Path(__file__).resolve().parent / "data"
 PROMETHEUS = Path("/usr/bin/prometheus")
 PROMTOOL = Path("/usr/bin/promtool")
