@@ -11,7 +11,11 @@ ORIGINAL = Path(__file__).resolve().parents[2] / "shared" / "real-world"
 
 
 def files(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_copy_holds_the_files_the_tests_name() -> None:

@@ -174,10 +174,10 @@ def test_missing_token_variable_is_named(
 def test_whole_briefing_from_prometheus_equals_the_one_from_csv(
     prometheus_server: PrometheusServer, tmp_path
 ):
-    import briefing.pipeline as pipeline
     import dataclasses
     from datetime import UTC, datetime
 
+    import briefing.pipeline as pipeline
     from briefing.model import Period
 
     now = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
