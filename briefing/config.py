@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from briefing.errors import BriefingError, ConfigError, Location
+from briefing.textfiles import parse_yaml
 
 MAX_CONFIG_BYTES = 1_000_000
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
@@ -256,17 +257,7 @@ def load_config(path: Path) -> Config:
 
 def _parse_yaml(text: str, path: Path) -> tuple[dict[str, tuple[int, int]], Any]:
     """Safe-load YAML and remember the (line, column) of every key path."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        raise BriefingError(
-            f"not valid YAML: {err.problem}", where=where, hint="check indentation and quoting"
-        ) from None
-    except yaml.YAMLError as err:
-        raise BriefingError(f"not valid YAML: {err}", where=Location(path)) from None
+    node, data = parse_yaml(text, path)
     marks: dict[str, tuple[int, int]] = {}
 
     def walk(n: yaml.Node | None, keypath: str) -> None:

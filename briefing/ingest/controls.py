@@ -16,9 +16,10 @@ import pandas as pd
 from briefing.config import SourceEntry
 from briefing.errors import Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import check_size, iter_csv_records, resolve_columns
+from briefing.ingest.generic import iter_csv_records, resolve_columns
 from briefing.ingest.rows import RowChecks, parse_timestamps, source_timezone
 from briefing.ingest.tables import conform
+from briefing.textfiles import check_size
 
 CONTROL_FIELDS = ("date", "service", "control", "events", "risk", "probability")
 REQUIRED_CONTROL_FIELDS = ("date", "service", "events", "probability")

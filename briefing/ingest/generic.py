@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,8 @@ from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.rows import RowChecks, parse_timestamps, source_timezone
 from briefing.ingest.tables import conform, normalize_severity
+from briefing.textfiles import check_size, load_json
 
-MAX_INPUT_BYTES = 2_000_000_000
 METRIC_COLUMNS = ("timestamp", "service", "good", "total")
 INCIDENT_FIELDS = (
     "id",
@@ -39,16 +38,6 @@ INCIDENT_FIELDS = (
     "impact",
 )
 REQUIRED_INCIDENT_FIELDS = ("id", "service", "started_at", "resolved_at")
-
-
-def check_size(path: Path) -> None:
-    size = path.stat().st_size
-    if size > MAX_INPUT_BYTES:
-        raise BriefingError(
-            f"file is {size:,} bytes, over the {MAX_INPUT_BYTES:,}-byte limit",
-            where=Location(path),
-            hint="export a shorter time range, or use Parquet or the Prometheus API for large metrics",
-        )
 
 
 # --------------------------------------------------------------------------- metrics
@@ -276,14 +265,7 @@ def read_incidents_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     """A JSON list of objects (or an object with one list) with our names or a `mapping:`."""
     path = entry.path
     assert path is not None
-    check_size(path)
-    text = path.read_text(encoding="utf-8-sig")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as err:
-        raise BriefingError(
-            f"not valid JSON: {err.msg}", where=Location(path, err.lineno, err.colno)
-        ) from None
+    data = load_json(path)
     if isinstance(data, dict):
         lists = [v for v in data.values() if isinstance(v, list)]
         if len(lists) != 1:

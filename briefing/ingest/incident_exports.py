@@ -9,7 +9,6 @@ export text.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pandas as pd
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents, check_size
+from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents
 
 
 class IncidentRows:
@@ -45,16 +44,6 @@ class IncidentRows:
             )
         lines = np.asarray(self.lines, dtype=np.int64)
         return build_incidents(self.rows, lines, entry, ctx, fmt, notes=notes)
-
-
-def load_json(path: Path) -> Any:
-    check_size(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as err:
-        raise BriefingError(
-            f"not valid JSON: {err.msg}", where=Location(path, err.lineno, err.colno)
-        ) from None
 
 
 def incident_list(data: Any, keys: tuple[str, ...], path: Path, tool: str) -> list[Any]:

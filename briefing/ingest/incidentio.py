@@ -17,9 +17,9 @@ from briefing.ingest.incident_exports import (
     IncidentRows,
     ServiceMatcher,
     incident_list,
-    load_json,
     shift,
 )
+from briefing.textfiles import load_json
 
 STARTED = ("impact started", "started at", "impact start")
 DETECTED = ("reported at", "detected at", "identified at")

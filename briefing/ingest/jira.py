@@ -18,8 +18,9 @@ from typing import Any
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import check_size, iter_csv_records
+from briefing.ingest.generic import iter_csv_records
 from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher
+from briefing.textfiles import check_size
 
 DEFAULT_TIMESTAMP_FORMAT = "%d/%b/%y %I:%M %p"
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -22,9 +22,9 @@ import yaml
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import check_size
 from briefing.ingest.tables import empty_table
 from briefing.model import FileQuality, SloDefinition
+from briefing.textfiles import check_size, parse_yaml_documents
 
 API_VERSION = "openslo/v1"
 KINDS = {
@@ -139,17 +139,8 @@ def load_documents(path: Path) -> list[Document]:
     """Parse a YAML stream whose documents are OpenSLO objects or lists of them."""
     check_size(path)
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
-        datas = list(yaml.safe_load_all(text))
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        raise BriefingError(
-            f"not valid YAML: {err.problem}",
-            where=Location(path, mark.line + 1, mark.column + 1) if mark else Location(path),
-        ) from None
     documents: list[Document] = []
-    for node, data in zip(nodes, datas, strict=True):
+    for node, data in parse_yaml_documents(text, path):
         if data is None:
             continue
         pairs = zip(node.value, data, strict=True) if isinstance(data, list) else [(node, data)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from briefing.config import SourceEntry
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher, incident_list, load_json
+from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher, incident_list
+from briefing.textfiles import load_json
 
 CLOSED = ("resolved", "closed")
 

@@ -14,15 +14,15 @@ from pathlib import Path
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import check_size, iter_csv_records
+from briefing.ingest.generic import iter_csv_records
 from briefing.ingest.incident_exports import (
     IncidentRows,
     ServiceMatcher,
     earliest,
     incident_list,
-    load_json,
     shift,
 )
+from briefing.textfiles import check_size, load_json
 
 ANALYTICS_REQUIRED = ("id", "created_at", "service_name")
 

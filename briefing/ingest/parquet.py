@@ -21,9 +21,10 @@ import pyarrow.parquet as pq
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import METRIC_COLUMNS, check_size, read_metrics_table
+from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
 from briefing.ingest.tables import conform
 from briefing.model import FileQuality
+from briefing.textfiles import check_size
 
 log = logging.getLogger(__name__)
 

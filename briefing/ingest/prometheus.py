@@ -10,7 +10,6 @@ extrapolates `increase()`, so fractional values are rounded to whole counts.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -24,8 +23,9 @@ import pyarrow as pa
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import check_size, read_metrics_table
+from briefing.ingest.generic import read_metrics_table
 from briefing.model import FileQuality, Rejection
+from briefing.textfiles import load_json
 
 DEFAULT_LABEL = "service"
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)?$")
@@ -262,23 +262,13 @@ def infer_step(series: list[Series], entry: SourceEntry, where: Location) -> int
 # --------------------------------------------------------------------------- exported files
 
 
-def _load_json(path: Path) -> Any:
-    check_size(path)
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as err:
-        raise BriefingError(
-            f"not valid JSON: {err.msg}", where=Location(path, err.lineno, err.colno)
-        ) from None
-
-
 def read_prometheus_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     """`{format: prometheus-json, good: FILE, total: FILE}` (or `bad:` instead of `good:`)."""
     label = str(entry.options.get("label") or DEFAULT_LABEL)
     files = _files(entry, ctx)
     parsed: dict[str, list[Series]] = {}
     for name, path in files.items():
-        parsed[name] = parse_matrix(_load_json(path), label, Location(path), name)
+        parsed[name] = parse_matrix(load_json(path), label, Location(path), name)
     all_series = [s for v in parsed.values() for s in v]
     display = str(files["total"])
     if not all_series:

@@ -22,9 +22,10 @@ import yaml
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import check_size, iter_csv_records
+from briefing.ingest.generic import iter_csv_records
 from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
 from briefing.model import FileQuality, Rejection
+from briefing.textfiles import check_size, parse_yaml
 
 POINT_FIELDS = ("ettd_minutes", "ettr_minutes", "impact", "ettf_days")
 # YAML interval key -> (canonical low column, canonical high column)
@@ -234,17 +235,7 @@ def _text(value: Any) -> str:
 
 def _yaml_records(path: Path, notes: list[str]) -> list[_Record]:
     text = path.read_text(encoding="utf-8-sig")
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        raise BriefingError(
-            f"not valid YAML: {err.problem}", where=where, hint="check indentation and quoting"
-        ) from None
-    except yaml.YAMLError as err:
-        raise BriefingError(f"not valid YAML: {err}", where=Location(path)) from None
+    root, data = parse_yaml(text, path)
     items_node: yaml.Node | None = root
     if isinstance(data, dict):
         if "risks" not in data:

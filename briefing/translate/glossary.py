@@ -17,7 +17,8 @@ from typing import Any
 
 import yaml
 
-from briefing.errors import ConfigError, Location
+from briefing.errors import BriefingError, ConfigError, Location
+from briefing.textfiles import parse_yaml
 
 MAX_FILE_BYTES = 2_000_000
 MAX_NAME_CHARS = 60
@@ -192,18 +193,9 @@ def _read(path: Path) -> tuple[list[_Parsed], list[tuple[Location, str]]]:
     except UnicodeDecodeError as err:
         return [], [(Location(path), f"not UTF-8 text (byte {err.start}); save it as UTF-8")]
     try:
-        loader = yaml.SafeLoader(text)
-        try:
-            node = loader.get_single_node()
-            data = loader.construct_document(node) if node is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
-        return [], [(where, f"not valid YAML: {err.problem}")]
-    except yaml.YAMLError as err:
-        return [], [(Location(path), f"not valid YAML: {err}")]
+        node, data = parse_yaml(text, path)
+    except BriefingError as err:
+        return [], [(err.where or Location(path), err.message)]
     if node is None:
         return [], [
             (Location(path, 1), "the file is empty; expected `terms:` with a list of entries")
