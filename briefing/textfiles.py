@@ -60,7 +60,8 @@ def parse_yaml_documents(text: str, path: Path) -> list[tuple[yaml.Node, Any]]:
     try:
         while loader.check_node():
             node = loader.get_node()
-            documents.append((node, loader.construct_document(node)))
+            if node is not None:
+                documents.append((node, loader.construct_document(node)))
     except yaml.YAMLError as err:
         raise _yaml_error(err, path) from None
     finally:

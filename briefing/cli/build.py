@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from briefing.errors import BriefingError
 
 
 @contextmanager
-def progress_display(enabled: bool) -> Iterator[object]:
+def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     """A spinner with the current step on stderr, only when stderr is a terminal."""
     if not enabled or not sys.stderr.isatty():
         yield None

@@ -124,9 +124,10 @@ def _fit(
         rid += "-2"
     used.add(rid)
     timed = rows[rows["detected_at"].notna()]
-    minute = pd.Timedelta(minutes=1)
-    ttd = ((timed["detected_at"] - timed["started_at"]) / minute).to_numpy(dtype=float)
-    ttr = ((timed["resolved_at"] - timed["detected_at"]) / minute).to_numpy(dtype=float)
+    ttd = (timed["detected_at"] - timed["started_at"]).dt.total_seconds().to_numpy(dtype=float) / 60
+    ttr = (timed["resolved_at"] - timed["detected_at"]).dt.total_seconds().to_numpy(
+        dtype=float
+    ) / 60
     ettd, ettd_90 = fit_lognormal(ttd) if ttd.size else (None, None)
     ettr, ettr_90 = fit_lognormal(ttr) if ttr.size else (None, None)
     count = len(rows)

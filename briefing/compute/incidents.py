@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from briefing.config import SEVERITIES, Policy, ServiceConfig
+from briefing.ingest.tables import records as table_rows
 from briefing.model import IncidentItem, IncidentSummary, Period, ServiceStatus
 
 MINUTE = pd.Timedelta(minutes=1)
@@ -67,34 +68,38 @@ def compute_incidents(
     names = {s.id: s.name for s in services}
     current = in_period(incidents, period).sort_values(["started_at", "id"], kind="stable")
     start, end = period.start_utc, period.end_utc
-    clipped_start = current["started_at"].clip(lower=start)
-    clipped_end = current["resolved_at"].clip(upper=end)
+    records = table_rows(current)  # in start order
+    spans = [
+        _Span(i, max(r["started_at"], start), min(r["resolved_at"], end), float(r["impact"]))
+        for i, r in enumerate(records)
+    ]
     own_minutes: dict[int, float] = {}
-    for _service, group in current.groupby("service", sort=True):
-        spans = [
-            _Span(int(i), clipped_start[i], clipped_end[i], float(group.at[i, "impact"]))
-            for i in group.index
-        ]
-        own_minutes.update(attributed_minutes(spans))
+    for service in sorted({str(r["service"]) for r in records}):
+        own_minutes.update(
+            attributed_minutes(
+                [s for s, r in zip(spans, records, strict=True) if r["service"] == service]
+            )
+        )
     in_window = sli[(sli["timestamp"] >= start - pd.Timedelta(days=1)) & (sli["timestamp"] < end)]
     bad_by_service = {
-        service: (rows, _bucket_step(rows["timestamp"].sort_values()))
+        str(service): (rows, _bucket_step(rows["timestamp"].sort_values()))
         for service, rows in in_window.groupby("service", sort=False)
     }
     items = []
-    for i, row in current.iterrows():
+    for span, row in zip(spans, records, strict=True):
         service = str(row["service"])
         cpm = cost_per_minute.get(service, 0.0)
         duration = (row["resolved_at"] - row["started_at"]) / MINUTE
         detected = row["detected_at"]
-        ttd = None if pd.isna(detected) else (detected - row["started_at"]) / MINUTE
-        ttr = None if pd.isna(detected) else (row["resolved_at"] - detected) / MINUTE
+        known = not pd.isna(detected)
+        ttd = (detected - row["started_at"]) / MINUTE if known else None
+        ttr = (row["resolved_at"] - detected) / MINUTE if known else None
         share = _budget_share(
             bad_by_service.get(service, (None, MINUTE)),
             statuses.get(service),
-            clipped_start[i],
-            clipped_end[i],
-            float(row["impact"]),
+            span.start,
+            span.end,
+            span.impact,
         )
         items.append(
             IncidentItem(
@@ -103,11 +108,11 @@ def compute_incidents(
                 title=str(row["title"]),
                 severity=str(row["severity"]),
                 started_at=_iso(row["started_at"], period),
-                detected_at=None if pd.isna(detected) else _iso(detected, period),
+                detected_at=_iso(detected, period) if known else None,
                 resolved_at=_iso(row["resolved_at"], period),
-                impact=float(row["impact"]),
+                impact=span.impact,
                 duration_minutes=float(duration),
-                cost=own_minutes.get(int(i), 0.0) * float(row["impact"]) * cpm,  # type: ignore[call-overload]
+                cost=own_minutes.get(span.index, 0.0) * span.impact * cpm,
                 budget_share=share,
                 needs_postmortem=share is not None and share > policy.postmortem_share,
                 ttd_minutes=None if ttd is None else float(ttd),

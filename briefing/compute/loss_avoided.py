@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from briefing.compute.response import (
 )
 from briefing.compute.risk import bad_minutes_per_year, before_figures, has_before
 from briefing.config import Policy, ServiceConfig
+from briefing.ingest.tables import records as table_rows
 from briefing.model import (
     IncidentItem,
     LossAvoided,
@@ -102,7 +104,7 @@ def _response_component(result: ResponseResult) -> LossComponent:
 # --------------------------------------------------------------------------- prevented
 
 
-def _occurrence_cost(risk: dict, price: float) -> float:
+def _occurrence_cost(risk: dict[str, Any], price: float) -> float:
     return (
         (float(risk["ettd_minutes"]) + float(risk["ettr_minutes"])) * float(risk["impact"]) * price
     )
@@ -117,13 +119,13 @@ def _prevented(
 ) -> _Part:
     inside = controls[(controls["date"] >= period.start_utc) & (controls["date"] < period.end_utc)]
     outside = len(controls) - len(inside)
-    register = {str(r["id"]): r for r in risks.to_dict("records")}
+    register = {str(r["id"]): r for r in table_rows(risks)}
     amount = 0.0
     claimed_rows = claimed_events = 0
     no_chance = no_risk = 0
-    lines: list[dict] = []
+    lines: list[dict[str, Any]] = []
     weights: dict[str, float] = {}  # risk id -> sum of events * probability
-    for row in inside.sort_values(["date", "control"], kind="stable").to_dict("records"):
+    for row in table_rows(inside.sort_values(["date", "control"], kind="stable")):
         rid = "" if pd.isna(row["risk"]) else str(row["risk"])
         chance = float(row["probability"])
         events = int(row["events"])
@@ -220,10 +222,10 @@ def _risk_reduction(
     risks: pd.DataFrame, prices: dict[str, float], policy: Policy, period: Period
 ) -> _Part:
     share = period.minutes / MINUTES_PER_YEAR
-    lines: list[dict] = []
+    lines: list[dict[str, Any]] = []
     parts: list[tuple[float, np.ndarray | None]] = []
     worse = 0
-    for risk in risks.to_dict("records"):
+    for risk in table_rows(risks):
         if not has_before(risk):
             continue
         price = prices.get(str(risk["service"]), 0.0)
@@ -256,7 +258,7 @@ def _risk_reduction(
     return _Part(LossComponent("risk_reduction", amount, basis, p10, p90, tuple(lines)), samples)
 
 
-def _annual_cost(risk: dict, price: float) -> float:
+def _annual_cost(risk: dict[str, Any], price: float) -> float:
     figures = (
         float(risk[name]) for name in ("ettd_minutes", "ettr_minutes", "impact", "ettf_days")
     )
@@ -264,7 +266,11 @@ def _annual_cost(risk: dict, price: float) -> float:
 
 
 def _reduction_samples(
-    risk: dict, before: dict[str, float], price: float, share: float, policy: Policy
+    risk: dict[str, Any],
+    before: dict[str, float],
+    price: float,
+    share: float,
+    policy: Policy,
 ) -> np.ndarray:
     """Yearly cost before minus after, per trial; a figure unchanged by the fix is the same draw."""
     after = draw_figures(
@@ -278,14 +284,15 @@ def _reduction_samples(
     }
 
     def cost(f: dict[str, np.ndarray]) -> np.ndarray:
-        return (
+        return np.asarray(
             (f["ettd_minutes"] + f["ettr_minutes"])
             * f["impact"]
             * (DAYS_PER_YEAR / f["ettf_days"])
-            * price
+            * price,
+            dtype=float,
         )
 
-    return np.maximum(cost(was) - cost(after), 0.0) * share
+    return np.asarray(np.maximum(cost(was) - cost(after), 0.0) * share, dtype=float)
 
 
 def _reduction_basis(count: int, worse: int, period: Period) -> str:
@@ -304,7 +311,7 @@ def _reduction_basis(count: int, worse: int, period: Period) -> str:
 # --------------------------------------------------------------------------- helpers
 
 
-def _has_range(risk: dict, names: Sequence[str]) -> bool:
+def _has_range(risk: dict[str, Any], names: Sequence[str]) -> bool:
     return any(not pd.isna(risk[RANGES[name][0]]) for name in names)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from briefing.ingest.tables import records as table_rows
 from briefing.model import ExceedancePoint
 
 DAYS_PER_YEAR = 365.25
@@ -106,7 +107,7 @@ def simulate(
     by_service: dict[str, np.ndarray] = {}
     total = np.zeros(trials)
     occurrences: dict[str, int] = {}
-    records = risks.to_dict("records")
+    records = table_rows(risks)
     for index, risk in enumerate(records):
         rid = str(risk["id"])
         occurrences[rid] = occurrences.get(rid, -1) + 1
@@ -136,7 +137,7 @@ def simulate(
 
 def _quantiles(values: np.ndarray) -> np.ndarray:
     """p10, p50, p90 (linear interpolation, as numpy's default), sorting in place."""
-    return np.quantile(values, QUANTILES, overwrite_input=True)
+    return np.asarray(np.quantile(values, QUANTILES, overwrite_input=True), dtype=float)
 
 
 def exceedance_curve(total_cost: np.ndarray) -> tuple[ExceedancePoint, ...]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ class ResponseResult:
     amount: float
     basis: str
     samples: np.ndarray | None
-    items: tuple[dict, ...]
+    items: tuple[dict[str, Any], ...]
 
 
 def baseline_window(incidents: pd.DataFrame, baseline: Baseline, period: Period) -> Window | None:
@@ -60,9 +61,12 @@ def baseline_window(incidents: pd.DataFrame, baseline: Baseline, period: Period)
     start, end = _local(start_text, period), _local(end_text, period)
     started = incidents["started_at"]
     chosen = incidents[(started >= start) & (started < end) & incidents["detected_at"].notna()]
-    minute = pd.Timedelta(minutes=1)
-    ttd = ((chosen["detected_at"] - chosen["started_at"]) / minute).to_numpy(dtype=float)
-    ttr = ((chosen["resolved_at"] - chosen["detected_at"]) / minute).to_numpy(dtype=float)
+    ttd = (chosen["detected_at"] - chosen["started_at"]).dt.total_seconds().to_numpy(
+        dtype=float
+    ) / 60
+    ttr = (chosen["resolved_at"] - chosen["detected_at"]).dt.total_seconds().to_numpy(
+        dtype=float
+    ) / 60
     return Window(start_text, end_text, ttd, ttr)
 
 
@@ -104,7 +108,7 @@ def faster_response(
     window_ok = window is not None and window.count > 0
     outages = _outages(items, baseline, window if window_ok else None)
     window_total = window.total_minutes if window_ok and window is not None else None
-    lines: list[dict] = []
+    lines: list[dict[str, Any]] = []
     amount = 0.0
     for outage in outages:
         base = outage.fixed_baseline
@@ -205,7 +209,7 @@ def _bootstrap(
 
 
 def _basis(
-    lines: Sequence[dict],
+    lines: Sequence[dict[str, Any]],
     outages: Sequence[_Outage],
     baseline: Baseline,
     window: Window | None,

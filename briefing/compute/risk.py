@@ -23,6 +23,7 @@ from briefing.compute.montecarlo import (
 )
 from briefing.config import Policy, ServiceConfig
 from briefing.errors import BriefingError
+from briefing.ingest.tables import records as table_rows
 from briefing.model import RiskByService, RiskItem, RiskSummary
 
 BEFORE = {
@@ -68,7 +69,7 @@ def compute_risks(
     if risks.empty:
         return RiskSummary(threshold_fraction=threshold)
     by_id = {s.id: s for s in services}
-    records = risks.to_dict("records")
+    records = table_rows(risks)
     budgets: dict[str, float] = {}
     rates: list[float] = []
     minutes: list[float] = []

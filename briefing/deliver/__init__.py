@@ -20,7 +20,7 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
@@ -229,9 +229,7 @@ def deliver(
         else:
             send_id = ledger.start_send(label, parts.content_hash, message_id, todo, forced=force)
 
-        def report(
-            done: tuple[str, ...] | list[str], outcome: str, code: int | None, detail: str
-        ) -> None:
+        def report(done: Sequence[str], outcome: str, code: int | None, detail: str) -> None:
             ledger.mark(send_id, done, outcome, code=code, detail=detail)
 
         try:

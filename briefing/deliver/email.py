@@ -209,7 +209,7 @@ def build_message(
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(parts.text)
     msg.add_alternative(parts.html, subtype="html")
-    html_part = msg.get_payload()[-1]
+    html_part = next(part for part in msg.iter_parts() if part.get_content_subtype() == "html")
     for cid, png in parts.images:
         html_part.add_related(
             png, "image", "png", cid=f"<{cid}>", filename=cid.split("@")[0] + ".png"

@@ -188,7 +188,19 @@ class Ledger:
             " FROM sends WHERE period = ? ORDER BY id",
             (period,),
         ).fetchall()
-        return [SendRecord(*row[:7], forced=bool(row[7])) for row in rows]
+        return [
+            SendRecord(
+                id=row[0],
+                period=row[1],
+                content_hash=row[2],
+                message_id=row[3],
+                started_at=row[4],
+                finished_at=row[5],
+                outcome=row[6],
+                forced=bool(row[7]),
+            )
+            for row in rows
+        ]
 
     def count_sends(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM sends").fetchone()[0])
@@ -250,7 +262,7 @@ class Ledger:
     def slots(self) -> list[tuple[str, str, str]]:
         """(slot, period, outcome) in the order fired."""
         return [
-            tuple(row)  # type: ignore[misc]
+            (str(row[0]), str(row[1]), str(row[2]))
             for row in self._db.execute(
                 "SELECT slot, period, outcome FROM schedule_slots ORDER BY fired_at, rowid"
             ).fetchall()

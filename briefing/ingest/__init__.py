@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from briefing.config import Config, SourceEntry
 from briefing.errors import BriefingError
 from briefing.ingest.context import Loaded, ReadContext, Reader
@@ -87,7 +89,7 @@ def ingest(
     """Read every source of the config; reconcile each file."""
     service_ids = frozenset(s.id for s in config.services) | {s.service for s in slos}
     ctx = ReadContext(config, period, service_ids, history_start=period.previous().previous())
-    frames: dict[str, list] = {name: [] for name in TABLE_OF_KIND.values()}
+    frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_OF_KIND.values()}
     quality: list[FileQuality] = []
     notes: list[str] = []
     for kind, table_name in TABLE_OF_KIND.items():

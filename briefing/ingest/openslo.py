@@ -342,6 +342,7 @@ def _time_window(doc: Document, spec: dict[str, Any]) -> tuple[str, float | None
 def _check_indicator(
     doc: Document, spec: dict[str, Any], refs: dict[tuple[str, str], Document]
 ) -> None:
+    base: tuple[str, ...]
     if "indicator" in spec:
         indicator = spec["indicator"]
         if not isinstance(indicator, dict) or not isinstance(indicator.get("spec"), dict):

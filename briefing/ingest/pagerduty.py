@@ -10,6 +10,7 @@ says so), and the severity is the priority (P1..P5), else the urgency.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
@@ -81,7 +82,7 @@ def _read_rest(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
     return rows.build(entry, ctx, "pagerduty", notes)
 
 
-def _resolved_by_status(item: dict) -> str | None:
+def _resolved_by_status(item: dict[str, Any]) -> str | None:
     """Older answers lack `resolved_at`: a resolved incident's last status change is its resolution."""
     if item.get("status") == "resolved":
         return item.get("last_status_change_at")

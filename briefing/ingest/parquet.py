@@ -23,7 +23,7 @@ from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
 from briefing.ingest.tables import conform
-from briefing.model import FileQuality
+from briefing.model import FileQuality, Rejection
 from briefing.textfiles import check_size
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def _read_aggregated(source: pq.ParquetFile, entry: SourceEntry, ctx: ReadContex
             f"{used - len(frame):,} rows repeated a service and timestamp of another row "
             "and were summed into its bucket"
         )
-    rejections: tuple = ()
+    rejections: tuple[Rejection, ...] = ()
     if rejected is not None:
         # validate the flagged rows alone to give the same reasons as the CSV reader
         checked = read_metrics_table(rejected.drop(["row"]), entry, ctx, "parquet").quality[0]

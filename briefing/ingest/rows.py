@@ -128,7 +128,8 @@ def _localize(
             hint="write timestamps with an offset (e.g. 2026-10-01T00:00:00Z), "
             "or set timezone: in briefing.yaml (or on this source) to say which zone they are in",
         )
-    return parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    localized: pd.Series = parsed.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+    return localized
 
 
 def source_timezone(

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any, cast
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 UTC_NS = "datetime64[ns, UTC]"
 
@@ -90,11 +92,11 @@ def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
         else:
             series = pd.Series([pd.NA] * len(frame), index=frame.index, dtype="object")
         if dtype == UTC_NS:
-            series = pd.to_datetime(series, utc=True).astype(UTC_NS)
+            series = pd.to_datetime(series, utc=True).astype(pandas_dtype(UTC_NS))
         elif dtype == "float64":
             series = pd.to_numeric(series, errors="raise").astype("float64")
         else:
-            series = series.astype(dtype)
+            series = series.astype(pandas_dtype(dtype))
         out[col] = series
     return pd.DataFrame(out).reset_index(drop=True)
 
@@ -151,3 +153,8 @@ def normalize_severity(value: object, severity_map: Mapping[str, str] | None = N
         number = int(match.group(1))
         return f"SEV{min(max(number, 1), 4)}"
     return _SEVERITY_WORDS.get(text.lower())
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a canonical table as dicts keyed by column name, in table order."""
+    return cast(list[dict[str, Any]], frame.to_dict("records"))

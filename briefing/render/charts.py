@@ -11,10 +11,12 @@ import io
 import re
 import textwrap
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 import matplotlib
 from babel.dates import format_skeleton
 from markupsafe import Markup
+from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -68,7 +70,7 @@ def render_chart(kind: str, briefing: Briefing, *, fmt: str = "svg") -> bytes:
         raise BriefingError(f"unknown chart format {fmt!r}", hint="use svg or png")
     if not available(kind, briefing):
         raise BriefingError(f"the briefing has no data for the {kind} chart")
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):
         fig = {"burn": _burn, "risk_minutes": _risk_minutes, "loss_exceedance": _exceedance}[kind](
             briefing
         )
@@ -86,18 +88,28 @@ def _axes_style(ax) -> None:  # type: ignore[no-untyped-def]
     ax.tick_params(length=0)
 
 
+def _x(moment: datetime) -> float:
+    """A time as matplotlib's x coordinate (aware times convert exactly, whatever the machine's zone)."""
+    return float(date2num(moment))  # type: ignore[no-untyped-call]  # matplotlib.dates has no types
+
+
 def _burn(briefing: Briefing) -> Figure:
     service = burn_service(briefing)
     assert service is not None
     start = datetime.fromisoformat(briefing.period.start)
     end = datetime.fromisoformat(briefing.period.end)
-    xs = [start] + [datetime.fromisoformat(p.at) for p in service.burn]
+    xs = [_x(start)] + [_x(datetime.fromisoformat(p.at)) for p in service.burn]
     ys = [100.0] + [p.budget_remaining * 100 for p in service.burn]
     fig = Figure(figsize=(7.0, 2.9))
     ax = fig.add_axes((0.085, 0.12, 0.89, 0.83))
     _axes_style(ax)
     ax.plot(
-        [start, end], [100, 0], color=SLATE, linewidth=1, linestyle=(0, (4, 3)), label="even pace"
+        [_x(start), _x(end)],
+        [100, 0],
+        color=SLATE,
+        linewidth=1,
+        linestyle=(0, (4, 3)),
+        label="even pace",
     )
     ax.axhline(0, color=INK, linewidth=0.9)
     low = min(min(ys), 0.0)
@@ -111,14 +123,16 @@ def _burn(briefing: Briefing) -> Figure:
         solid_capstyle="round",
         label="this month",
     )
-    ax.set_xlim(start, end)
+    ax.set_xlim(_x(start), _x(end))
     ax.set_ylim(low - 10 if low < 0 else -10, 110)
     loc = briefing.locale
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
     )
     ticks = [start + timedelta(days=d) for d in range(0, (end - start).days + 1, 7)]
-    ax.set_xticks(ticks, [format_skeleton("MMMd", t.date(), locale=loc) for t in ticks])
+    ax.set_xticks(
+        [_x(t) for t in ticks], [format_skeleton("MMMd", t.date(), locale=loc) for t in ticks]
+    )
     ax.annotate(
         f"{filters.percent(ys[-1] / 100, loc, digits=0)} left",
         (xs[-1], ys[-1]),
@@ -132,7 +146,12 @@ def _burn(briefing: Briefing) -> Figure:
     for text in legend.get_texts():
         text.set_color(INK)
     ax.text(
-        start + timedelta(hours=6), 3, "allowance used up", color=INK, fontsize=7.5, va="bottom"
+        _x(start + timedelta(hours=6)),
+        3,
+        "allowance used up",
+        color=INK,
+        fontsize=7.5,
+        va="bottom",
     )
     ax.set_ylabel("Allowance left")
     return fig

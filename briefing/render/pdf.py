@@ -33,7 +33,7 @@ def _asset_roots() -> tuple[Path, ...]:
     return tuple((package / name).resolve() for name in ("templates", "assets"))
 
 
-class AssetFetcher(URLFetcher):
+class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information
     """Serves files of the package's templates/ and assets/; refuses everything else."""
 
     def __init__(self) -> None:

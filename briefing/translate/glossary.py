@@ -203,13 +203,13 @@ def _read(path: Path) -> tuple[list[_Parsed], list[tuple[Location, str]]]:
     items_node: yaml.Node = node
     items: Any = data
     if isinstance(node, yaml.MappingNode) and isinstance(data, dict):
-        problems = [
+        unknown = [
             (_loc(path, k), f"unknown key {k.value!r}; expected `terms:`")
             for k, _ in node.value
             if k.value != "terms"
         ]
-        if problems:
-            return [], problems
+        if unknown:
+            return [], unknown
         pair = next(((k, v) for k, v in node.value if k.value == "terms"), None)
         if pair is None:
             return [], [(_loc(path, node), "missing `terms:` (a list of entries)")]
