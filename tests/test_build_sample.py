@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from briefing.config import packaged_sample_config
 from briefing.render.json import validate_json
+from tests.render.fixtures import DESIGN_TOP_LEVEL
 
 SAMPLE = packaged_sample_config().parent
 PERSONAL = ("jane.doe", "northwind.example>", "555 0134", "+31 20", "10.20.30.40")
@@ -67,18 +68,7 @@ def test_sample_builds_strictly_into_three_files(built: dict[str, Path]) -> None
 def test_json_validates_and_carries_the_contract(built: dict[str, Path]) -> None:
     data = json.loads(built["json"].read_text())
     validate_json(data)
-    assert list(data)[:10] == [
-        "schema_version",
-        "organization",
-        "period",
-        "currency",
-        "headline",
-        "services",
-        "incidents",
-        "loss_avoided",
-        "risks",
-        "data_quality",
-    ]
+    assert list(data)[:10] == DESIGN_TOP_LEVEL
     assert data["period"] == {
         "start": "2026-10-01T00:00:00+02:00",
         "end": "2026-11-01T00:00:00+01:00",

@@ -47,6 +47,21 @@ START = datetime(2026, 10, 1, tzinfo=UTC)
 PERIOD_MINUTES = 31 * 1440  # 44,640
 
 
+# The top-level keys of briefing-YYYY-MM.json, in the contract's order (DESIGN.md).
+DESIGN_TOP_LEVEL = [
+    "schema_version",
+    "organization",
+    "period",
+    "currency",
+    "headline",
+    "services",
+    "incidents",
+    "loss_avoided",
+    "risks",
+    "data_quality",
+]
+
+
 def _burn(consumed_by_day: list[float]) -> tuple[BurnPoint, ...]:
     """Budget remaining at the end of each day from the cumulative consumed fraction."""
     return tuple(

@@ -12,20 +12,7 @@ import pytest
 
 from briefing.errors import BriefingError
 from briefing.render import render_json, schema, validate_json
-from tests.render.fixtures import make_briefing
-
-DESIGN_TOP_LEVEL = [
-    "schema_version",
-    "organization",
-    "period",
-    "currency",
-    "headline",
-    "services",
-    "incidents",
-    "loss_avoided",
-    "risks",
-    "data_quality",
-]
+from tests.render.fixtures import DESIGN_TOP_LEVEL, make_briefing
 
 
 def test_schema_is_valid_draft_2020_12() -> None:

@@ -20,7 +20,7 @@ from briefing.errors import BriefingError
 from briefing.render import render
 from briefing.render.context import burn_service
 from briefing.translate.lint import find_jargon
-from tests.render.fixtures import make_briefing, make_glossary
+from tests.render.fixtures import DESIGN_TOP_LEVEL, make_briefing, make_glossary
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -172,7 +172,7 @@ SUBPROCESS = """
 import hashlib, sys
 sys.path.insert(0, {root!r})
 from briefing.render import render
-from tests.render.fixtures import make_briefing, make_glossary
+from tests.render.fixtures import DESIGN_TOP_LEVEL, make_briefing, make_glossary
 out = render(make_briefing(), ["html", "pdf", "json"], glossary=make_glossary())
 for key in ("html", "pdf", "json"):
     print(key, hashlib.sha256(out[key]).hexdigest())
@@ -197,18 +197,7 @@ def test_same_bytes_in_another_time_zone(outputs: dict[str, bytes]) -> None:
 
 def test_json_follows_the_model_order(outputs: dict[str, bytes]) -> None:
     data = json.loads(outputs["json"])
-    assert list(data)[:10] == [
-        "schema_version",
-        "organization",
-        "period",
-        "currency",
-        "headline",
-        "services",
-        "incidents",
-        "loss_avoided",
-        "risks",
-        "data_quality",
-    ]
+    assert list(data)[:10] == DESIGN_TOP_LEVEL
     assert data["headline"]["value"] == -0.42
     checkout = data["services"][0]
     # 73,840 / 52,000,000 * 44,640 = 63.38688 minutes; * 700 per minute = 44,370.816
