@@ -172,7 +172,7 @@ SUBPROCESS = """
 import hashlib, sys
 sys.path.insert(0, {root!r})
 from briefing.render import render
-from tests.render.fixtures import DESIGN_TOP_LEVEL, make_briefing, make_glossary
+from tests.render.fixtures import make_briefing, make_glossary
 out = render(make_briefing(), ["html", "pdf", "json"], glossary=make_glossary())
 for key in ("html", "pdf", "json"):
     print(key, hashlib.sha256(out[key]).hexdigest())
