@@ -139,7 +139,8 @@ def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> d
         facts.append(
             {
                 "text": fact.text,
-                "change": f"{moved.arrow} {moved.text}".strip(),
+                "change": f"{moved.arrow} {moved.text}".strip()
+                + (f", {moved.tone} than last month" if moved.tone in ("better", "worse") else ""),
                 "tone": moved.tone,
             }
         )

@@ -48,8 +48,8 @@ def test_text_part_has_headline_decision_and_facts(hand_built, chart_png) -> Non
     assert "Decision asked for: Freeze feature releases for Online checkout" in parts.text
     assert "Head of Commerce Engineering, by 15 November 2026" in parts.text
     # fact change: 72,350 - 41,200 = 31,150 more, worse (lower is better)
-    assert "- Outages cost €72,350 in lost sales. (↑ €31,150)" in parts.text
-    assert "- 6 incidents, 2 of them severe. (↑ 2)" in parts.text
+    assert "- Outages cost €72,350 in lost sales. (↑ €31,150, worse than last month)" in parts.text
+    assert "- 6 incidents, 2 of them severe. (↑ 2, worse than last month)" in parts.text
     assert "briefing-2026-10.pdf" in parts.text
 
 
