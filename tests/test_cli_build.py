@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -161,3 +162,15 @@ def test_init_scaffolds_a_workspace_that_builds(tmp_path: Path) -> None:
     assert "already exists" in stderr
     code, _, stderr = run("validate", "--config", str(target / "briefing.yaml"))
     assert code == 0, stderr
+
+
+def test_every_command_is_in_the_readme() -> None:
+    import click
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for name, command in cli.commands.items():
+        lines = [line for line in readme.splitlines() if f"briefing {name}" in line]
+        assert lines, f"briefing {name} is not in the README"
+        if isinstance(command, click.Group):
+            for sub in command.commands:
+                assert any(re.search(rf"\b{sub}\b", line) for line in lines), f"{name} {sub}"
