@@ -1,409 +1,42 @@
-"""Stage 0: `briefing.yaml` -> `Config` (frozen dataclasses).
-
-Every key is validated; all problems are collected with their key path and YAML
-line, then reported together in one `ConfigError`. Paths in the file are
-relative to the config file's folder.
-"""
+"""Config stage: the sections of `briefing.yaml` (services, sources, policy, delivery, report)."""
 
 from __future__ import annotations
 
 import re
-import zoneinfo
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from briefing.errors import BriefingError, ConfigError, Location
-from briefing.textfiles import parse_yaml
-
-MAX_CONFIG_BYTES = 1_000_000
-SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
-DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
-HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
-DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
-DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its budget recovers"
-
-METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus")
-INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira")
-RISK_FORMATS = ("yaml", "csv")
-CONTROL_FORMATS = ("csv",)
-SLO_FORMATS = ("openslo",)
-SOURCE_FORMATS: dict[str, tuple[str, ...]] = {
-    "slos": SLO_FORMATS,
-    "metrics": METRICS_FORMATS,
-    "incidents": INCIDENT_FORMATS,
-    "risks": RISK_FORMATS,
-    "controls": CONTROL_FORMATS,
-}
-# Keys a source entry may carry besides `path` and `format` (each reader reads its own).
-SOURCE_OPTION_KEYS = frozenset(
-    {
-        "good",
-        "total",
-        "bad",
-        "label",
-        "url",
-        "step",
-        "bearer_token_env",
-        "username_env",
-        "password_env",
-        "verify_tls",
-        "timeout_seconds",
-        "retries",
-        "mapping",
-        "timestamp_format",
-        "timezone",
-        "severity_map",
-        "services",
-    }
+from briefing.config.fields import (
+    ENV_NAME,
+    PERIOD_LABEL,
+    SERVICE_ID,
+    FieldChecker,
+    format_from_extension,
+    iso_day,
+    kind_of,
+)
+from briefing.config.values import (
+    DEFAULT_IMPACT_BY_SEVERITY,
+    DEFAULT_SUBJECT,
+    HEADLINE_KINDS,
+    SOURCE_FORMATS,
+    SOURCE_OPTION_KEYS,
+    Baseline,
+    Config,
+    Delivery,
+    EmailConfig,
+    Policy,
+    Report,
+    ScheduleConfig,
+    ServiceConfig,
+    SourceEntry,
+    Sources,
 )
 
 
-# --------------------------------------------------------------------------- values
+class ConfigChecker(FieldChecker):
+    """Validates the plain data of briefing.yaml section by section."""
 
-
-@dataclass(frozen=True, slots=True)
-class ServiceConfig:
-    id: str
-    name: str
-    objective: float | None
-    cost_of_downtime_per_hour: float
-    owner: str
-    location: Location
-    budgeting_method: str = "occurrences"  # or "timeslices" (from OpenSLO)
-    slice_threshold: float | None = None
-    slice_minutes: int | None = None
-
-    @property
-    def cost_per_minute(self) -> float:
-        return self.cost_of_downtime_per_hour / 60.0
-
-
-@dataclass(frozen=True, slots=True)
-class SourceEntry:
-    """One file or endpoint of `sources.<kind>`."""
-
-    kind: str  # slos | metrics | incidents | risks | controls
-    format: str
-    path: Path | None
-    options: Mapping[str, Any]
-    location: Location
-
-    @property
-    def display(self) -> str:
-        if self.path is not None:
-            return str(self.path)
-        return str(self.options.get("url") or self.options.get("good") or self.format)
-
-
-@dataclass(frozen=True, slots=True)
-class Sources:
-    slos: tuple[SourceEntry, ...] = ()
-    metrics: tuple[SourceEntry, ...] = ()
-    incidents: tuple[SourceEntry, ...] = ()
-    risks: tuple[SourceEntry, ...] = ()
-    controls: tuple[SourceEntry, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    """Detection and repair times the team used to have (minutes)."""
-
-    ttd_minutes: float | None = None
-    ttr_minutes: float | None = None
-    by_severity: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    by_service: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    from_incidents: tuple[str, str] | None = None  # ISO dates [start, end)
-
-    @property
-    def configured(self) -> bool:
-        return (
-            (self.ttd_minutes is not None and self.ttr_minutes is not None)
-            or bool(self.by_severity)
-            or bool(self.by_service)
-            or self.from_incidents is not None
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    at_risk_below: float = 0.25
-    risk_threshold: float = 0.25
-    postmortem_share: float = 0.20
-    error_budget_action: str = DEFAULT_ERROR_BUDGET_ACTION
-    baseline: Baseline = field(default_factory=Baseline)
-    impact_by_severity: Mapping[str, float] = field(
-        default_factory=lambda: dict(DEFAULT_IMPACT_BY_SEVERITY)
-    )
-    headline: tuple[str, ...] = HEADLINE_KINDS
-    seed: int = 20261001
-    trials: int = 100_000
-    redact_patterns: tuple[str, ...] = ()
-    decision_due_days: int = 14
-    owner: str = (
-        "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class EmailConfig:
-    host: str
-    port: int
-    security: str  # starttls | ssl | none
-    username: str | None
-    password_env: str | None
-    from_addr: str
-    to: tuple[str, ...]
-    cc: tuple[str, ...] = ()
-    bcc: tuple[str, ...] = ()
-    subject: str = DEFAULT_SUBJECT
-    attempts: int = 4
-    backoff_seconds: float = 2.0
-    timeout_seconds: float = 30.0
-
-
-@dataclass(frozen=True, slots=True)
-class ScheduleConfig:
-    cron: str
-    timezone: str = "UTC"
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    email: EmailConfig | None = None
-    schedule: ScheduleConfig | None = None
-    ledger: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    paper_size: str = "A4"  # A4 | Letter
-    classification: str = "Confidential"
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    path: Path
-    organization: str
-    currency: str
-    locale: str
-    timezone: str
-    period: str | None
-    services: tuple[ServiceConfig, ...]
-    sources: Sources
-    glossary: tuple[Path, ...]
-    policy: Policy
-    delivery: Delivery
-    report: Report
-    timezone_set: bool = False  # naive timestamps are an error unless `timezone:` is given
-
-    @property
-    def base_dir(self) -> Path:
-        return self.path.parent
-
-    def service(self, service_id: str) -> ServiceConfig | None:
-        for service in self.services:
-            if service.id == service_id:
-                return service
-        return None
-
-
-# --------------------------------------------------------------------------- loading
-
-
-def packaged_sample_config() -> Path:
-    """The sample workspace shipped inside the package."""
-    return Path(__file__).resolve().parent / "samples" / "briefing.yaml"
-
-
-def resolve_config_path(path: Path | None) -> Path:
-    """`--config`, else `./briefing.yaml`, else the packaged sample."""
-    if path is not None:
-        return path
-    local = Path("briefing.yaml")
-    if local.is_file():
-        return local
-    return packaged_sample_config()
-
-
-def load_config(path: Path) -> Config:
-    """Read and validate `briefing.yaml`; raise one `ConfigError` with every problem."""
-    if not path.is_file():
-        raise BriefingError(
-            "config file not found",
-            where=Location(path),
-            hint="pass --config PATH, or run `briefing init` to scaffold a workspace",
-        )
-    if path.stat().st_size > MAX_CONFIG_BYTES:
-        raise BriefingError(
-            f"config file is larger than {MAX_CONFIG_BYTES:,} bytes", where=Location(path)
-        )
-    text = path.read_text(encoding="utf-8")
-    marks, data = _parse_yaml(text, path)
-    if data is None:
-        data = {}
-    checker = _Checker(path, marks)
-    if not isinstance(data, dict):
-        raise ConfigError([(Location(path, 1), "the file must hold a mapping of keys")])
-    config = checker.config(data)
-    if checker.problems:
-        raise ConfigError(checker.problems)
-    assert config is not None
-    return config
-
-
-def _parse_yaml(text: str, path: Path) -> tuple[dict[str, tuple[int, int]], Any]:
-    """Safe-load YAML and remember the (line, column) of every key path."""
-    node, data = parse_yaml(text, path)
-    marks: dict[str, tuple[int, int]] = {}
-
-    def walk(n: yaml.Node | None, keypath: str) -> None:
-        if n is None:
-            return
-        marks.setdefault(keypath, (n.start_mark.line + 1, n.start_mark.column + 1))
-        if isinstance(n, yaml.MappingNode):
-            for key_node, value_node in n.value:
-                base = keypath.removesuffix("=")
-                child = f"{base}.{key_node.value}" if base else str(key_node.value)
-                marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                walk(value_node, child + "=")
-        elif isinstance(n, yaml.SequenceNode):
-            for index, item in enumerate(n.value):
-                walk(item, f"{keypath.removesuffix('=')}[{index}]")
-
-    walk(node, "")
-    # value marks were stored under "key=": keep key marks, fall back to value marks
-    clean: dict[str, tuple[int, int]] = {}
-    for key, mark in marks.items():
-        clean.setdefault(key.removesuffix("="), mark)
-    return clean, data
-
-
-_PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
-_ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-class _Checker:
-    """Validates the plain data of briefing.yaml, collecting problems."""
-
-    def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
-        self.path = path
-        self.marks = marks
-        self.problems: list[tuple[Location, str]] = []
-
-    # -- helpers
-    def where(self, keypath: str) -> Location:
-        probe = keypath
-        while probe:
-            if probe in self.marks:
-                line, column = self.marks[probe]
-                return Location(self.path, line, column)
-            probe = probe.rpartition(".")[0] if "." in probe else probe.rpartition("[")[0]
-        return Location(self.path)
-
-    def problem(self, keypath: str, message: str) -> None:
-        self.problems.append((self.where(keypath), f"{keypath}: {message}" if keypath else message))
-
-    def keys(
-        self, data: Mapping[str, Any], allowed: set[str] | frozenset[str], keypath: str
-    ) -> None:
-        for key in data:
-            if key not in allowed:
-                child = f"{keypath}.{key}" if keypath else str(key)
-                close = _closest(str(key), allowed)
-                suggestion = f" (did you mean '{close}'?)" if close else ""
-                self.problem(
-                    child, f"unknown key{suggestion}; allowed: {', '.join(sorted(allowed))}"
-                )
-
-    def mapping(self, value: Any, keypath: str) -> dict[str, Any]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.problem(keypath, f"expected a mapping of keys, got {_kind(value)}")
-            return {}
-        return value
-
-    def string(
-        self, value: Any, keypath: str, *, required: bool = False, default: str | None = None
-    ) -> str | None:
-        if value is None:
-            if required:
-                self.problem(keypath, "is required")
-            return default
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.problem(keypath, f"expected text, got {_kind(value)}")
-            return default
-        text = str(value).strip()
-        if required and not text:
-            self.problem(keypath, "must not be empty")
-        return text
-
-    def number(
-        self,
-        value: Any,
-        keypath: str,
-        *,
-        default: float | None = None,
-        low: float | None = None,
-        high: float | None = None,
-        low_open: bool = False,
-        high_open: bool = False,
-        required: bool = False,
-        percent: bool = False,
-    ) -> float | None:
-        if value is None:
-            if required:
-                self.problem(keypath, "is required")
-            return default
-        number: float
-        if percent and isinstance(value, str) and _PERCENT.match(value):
-            # 99.9 / 100 is 0.9990000000000001 in binary; round to the precision a percent can carry
-            number = round(float(_PERCENT.match(value).group(1)) / 100.0, 12)  # type: ignore[union-attr]
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            self.problem(keypath, f"expected a number, got {_kind(value)} {value!r}")
-            return default
-        else:
-            number = float(value)
-        if number != number:  # NaN
-            self.problem(keypath, "must be a number, not NaN")
-            return default
-        if low is not None and (number <= low if low_open else number < low):
-            self.problem(keypath, f"must be {'>' if low_open else '>='} {low:g}, got {number:g}")
-            return default
-        if high is not None and (number >= high if high_open else number > high):
-            self.problem(keypath, f"must be {'<' if high_open else '<='} {high:g}, got {number:g}")
-            return default
-        return number
-
-    def string_list(self, value: Any, keypath: str) -> tuple[str, ...]:
-        if value is None:
-            return ()
-        if isinstance(value, str):
-            return (value,)
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(keypath, "expected a list of text")
-            return ()
-        return tuple(value)
-
-    def existing_file(self, value: Any, keypath: str) -> Path | None:
-        text = self.string(value, keypath, required=True)
-        if not text:
-            return None
-        path = Path(text)
-        if not path.is_absolute():
-            path = self.path.parent / path
-        if not path.exists():
-            self.problem(keypath, f"file not found: {path}")
-            return None
-        return path
-
-    # -- sections
     def config(self, data: dict[str, Any]) -> Config | None:
         self.keys(
             data,
@@ -427,7 +60,7 @@ class _Checker:
         locale = self.locale(data.get("locale"))
         timezone = self.timezone(data.get("timezone"), "timezone") or "UTC"
         period = self.string(data.get("period"), "period")
-        if period is not None and not _PERIOD.match(period):
+        if period is not None and not PERIOD_LABEL.match(period):
             self.problem("period", f"expected YYYY-MM (e.g. 2026-10), got {period!r}")
             period = None
         services = self.services(data.get("services"))
@@ -462,44 +95,11 @@ class _Checker:
             timezone_set=data.get("timezone") is not None,
         )
 
-    def currency(self, value: Any) -> str:
-        from babel.numbers import list_currencies
-
-        code = self.string(value, "currency", default="EUR") or "EUR"
-        if code.upper() not in list_currencies():
-            self.problem(
-                "currency", f"{code!r} is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"
-            )
-            return "EUR"
-        return code.upper()
-
-    def locale(self, value: Any) -> str:
-        from babel import Locale, UnknownLocaleError
-
-        name = self.string(value, "locale", default="en_GB") or "en_GB"
-        try:
-            Locale.parse(name.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            self.problem("locale", f"unknown locale {name!r} (e.g. en_GB, en_US, de_DE)")
-            return "en_GB"
-        return name.replace("-", "_")
-
-    def timezone(self, value: Any, keypath: str) -> str | None:
-        name = self.string(value, keypath)
-        if name is None:
-            return None
-        try:
-            zoneinfo.ZoneInfo(name)
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            self.problem(keypath, f"unknown IANA time zone {name!r} (e.g. UTC, Europe/Amsterdam)")
-            return None
-        return name
-
     def services(self, value: Any) -> tuple[ServiceConfig, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.problem("services", f"expected a list of services, got {_kind(value)}")
+            self.problem("services", f"expected a list of services, got {kind_of(value)}")
             return ()
         result: list[ServiceConfig] = []
         seen: set[str] = set()
@@ -512,7 +112,7 @@ class _Checker:
                 item, {"id", "name", "objective", "cost_of_downtime_per_hour", "owner"}, keypath
             )
             service_id = self.string(item.get("id"), f"{keypath}.id", required=True) or ""
-            if service_id and not _ID.match(service_id):
+            if service_id and not SERVICE_ID.match(service_id):
                 self.problem(
                     f"{keypath}.id", f"{service_id!r} must be letters, digits, '-', '_', '.' or ':'"
                 )
@@ -556,7 +156,7 @@ class _Checker:
                 lists[kind] = ()
                 continue
             if not isinstance(raw, list):
-                self.problem(f"sources.{kind}", f"expected a list of entries, got {_kind(raw)}")
+                self.problem(f"sources.{kind}", f"expected a list of entries, got {kind_of(raw)}")
                 lists[kind] = ()
                 continue
             entries = []
@@ -579,7 +179,7 @@ class _Checker:
         fmt = self.string(item.get("format"), f"{keypath}.format")
         path_text = self.string(item.get("path"), f"{keypath}.path")
         if fmt is None:
-            fmt = _format_from_extension(kind, path_text)
+            fmt = format_from_extension(kind, path_text)
             if fmt is None:
                 self.problem(
                     keypath,
@@ -612,13 +212,13 @@ class _Checker:
                 return None
         for key in ("bearer_token_env", "username_env", "password_env"):
             env = options.get(key)
-            if env is not None and (not isinstance(env, str) or not _ENV.match(env)):
+            if env is not None and (not isinstance(env, str) or not ENV_NAME.match(env)):
                 self.problem(f"{keypath}.{key}", "expected the NAME of an environment variable")
         if "timezone" in options:
             self.timezone(options["timezone"], f"{keypath}.timezone")
         for key in ("mapping", "severity_map"):
             if key in options and not isinstance(options[key], dict):
-                self.problem(f"{keypath}.{key}", f"expected a mapping, got {_kind(options[key])}")
+                self.problem(f"{keypath}.{key}", f"expected a mapping, got {kind_of(options[key])}")
         return SourceEntry(
             kind=kind, format=fmt, path=path, options=options, location=self.where(keypath)
         )
@@ -750,10 +350,10 @@ class _Checker:
             self.keys(raw, {"start", "end"}, "policy.baseline.from_incidents")
             # YAML reads an unquoted 2026-01-01 as a date: take it as its ISO text
             start = self.string(
-                _iso_day(raw.get("start")), "policy.baseline.from_incidents.start", required=True
+                iso_day(raw.get("start")), "policy.baseline.from_incidents.start", required=True
             )
             end = self.string(
-                _iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True
+                iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True
             )
             if start and end:
                 window = (start, end)
@@ -816,7 +416,7 @@ class _Checker:
         )
         password_env = data.get("password_env")
         if password_env is not None and (
-            not isinstance(password_env, str) or not _ENV.match(password_env)
+            not isinstance(password_env, str) or not ENV_NAME.match(password_env)
         ):
             self.problem(
                 "delivery.email.password_env",
@@ -874,48 +474,3 @@ class _Checker:
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
         )
-
-
-def _iso_day(value: Any) -> Any:
-    import datetime as _datetime
-
-    return value.isoformat() if isinstance(value, _datetime.date) else value
-
-
-def _format_from_extension(kind: str, path: str | None) -> str | None:
-    if not path:
-        return None
-    name = path.lower()
-    if kind == "slos" and name.endswith((".yaml", ".yml")):
-        return "openslo"
-    if name.endswith((".csv", ".csv.gz")):
-        return "csv"
-    if name.endswith(".parquet") and kind == "metrics":
-        return "parquet"
-    if name.endswith(".json") and kind == "incidents":
-        return "json"
-    if name.endswith((".yaml", ".yml")) and kind == "risks":
-        return "yaml"
-    return None
-
-
-def _kind(value: Any) -> str:
-    return {
-        dict: "a mapping",
-        list: "a list",
-        str: "text",
-        bool: "true/false",
-        int: "a number",
-        float: "a number",
-        type(None): "nothing",
-    }.get(type(value), type(value).__name__)
-
-
-def _closest(word: str, options: set[str] | frozenset[str]) -> str | None:
-    import difflib
-
-    matches = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
-    return matches[0] if matches else None
-
-
-ConfigCheck = Callable[[Config], None]

@@ -1,0 +1,244 @@
+"""Config stage: YAML key paths with their lines, and the checks of single values.
+
+`FieldChecker` collects problems (key path, line, column, message) instead of
+raising, so every problem of a file is reported at once.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from briefing.errors import Location
+from briefing.textfiles import parse_yaml
+
+
+def parse_with_marks(text: str, path: Path) -> tuple[dict[str, tuple[int, int]], Any]:
+    """Safe-load YAML and remember the (line, column) of every key path."""
+    node, data = parse_yaml(text, path)
+    marks: dict[str, tuple[int, int]] = {}
+
+    def walk(n: yaml.Node | None, keypath: str) -> None:
+        if n is None:
+            return
+        marks.setdefault(keypath, (n.start_mark.line + 1, n.start_mark.column + 1))
+        if isinstance(n, yaml.MappingNode):
+            for key_node, value_node in n.value:
+                base = keypath.removesuffix("=")
+                child = f"{base}.{key_node.value}" if base else str(key_node.value)
+                marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                walk(value_node, child + "=")
+        elif isinstance(n, yaml.SequenceNode):
+            for index, item in enumerate(n.value):
+                walk(item, f"{keypath.removesuffix('=')}[{index}]")
+
+    walk(node, "")
+    # value marks were stored under "key=": keep key marks, fall back to value marks
+    clean: dict[str, tuple[int, int]] = {}
+    for key, mark in marks.items():
+        clean.setdefault(key.removesuffix("="), mark)
+    return clean, data
+
+
+PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+PERIOD_LABEL = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+class FieldChecker:
+    """Checks single values of briefing.yaml, collecting problems with their position."""
+
+    def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
+        self.path = path
+        self.marks = marks
+        self.problems: list[tuple[Location, str]] = []
+
+    # -- helpers
+    def where(self, keypath: str) -> Location:
+        probe = keypath
+        while probe:
+            if probe in self.marks:
+                line, column = self.marks[probe]
+                return Location(self.path, line, column)
+            probe = probe.rpartition(".")[0] if "." in probe else probe.rpartition("[")[0]
+        return Location(self.path)
+
+    def problem(self, keypath: str, message: str) -> None:
+        self.problems.append((self.where(keypath), f"{keypath}: {message}" if keypath else message))
+
+    def keys(
+        self, data: Mapping[str, Any], allowed: set[str] | frozenset[str], keypath: str
+    ) -> None:
+        for key in data:
+            if key not in allowed:
+                child = f"{keypath}.{key}" if keypath else str(key)
+                close = closest(str(key), allowed)
+                suggestion = f" (did you mean '{close}'?)" if close else ""
+                self.problem(
+                    child, f"unknown key{suggestion}; allowed: {', '.join(sorted(allowed))}"
+                )
+
+    def mapping(self, value: Any, keypath: str) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(keypath, f"expected a mapping of keys, got {kind_of(value)}")
+            return {}
+        return value
+
+    def string(
+        self, value: Any, keypath: str, *, required: bool = False, default: str | None = None
+    ) -> str | None:
+        if value is None:
+            if required:
+                self.problem(keypath, "is required")
+            return default
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.problem(keypath, f"expected text, got {kind_of(value)}")
+            return default
+        text = str(value).strip()
+        if required and not text:
+            self.problem(keypath, "must not be empty")
+        return text
+
+    def number(
+        self,
+        value: Any,
+        keypath: str,
+        *,
+        default: float | None = None,
+        low: float | None = None,
+        high: float | None = None,
+        low_open: bool = False,
+        high_open: bool = False,
+        required: bool = False,
+        percent: bool = False,
+    ) -> float | None:
+        if value is None:
+            if required:
+                self.problem(keypath, "is required")
+            return default
+        number: float
+        if percent and isinstance(value, str) and PERCENT.match(value):
+            # 99.9 / 100 is 0.9990000000000001 in binary; round to the precision a percent can carry
+            number = round(float(PERCENT.match(value).group(1)) / 100.0, 12)  # type: ignore[union-attr]
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            self.problem(keypath, f"expected a number, got {kind_of(value)} {value!r}")
+            return default
+        else:
+            number = float(value)
+        if number != number:  # NaN
+            self.problem(keypath, "must be a number, not NaN")
+            return default
+        if low is not None and (number <= low if low_open else number < low):
+            self.problem(keypath, f"must be {'>' if low_open else '>='} {low:g}, got {number:g}")
+            return default
+        if high is not None and (number >= high if high_open else number > high):
+            self.problem(keypath, f"must be {'<' if high_open else '<='} {high:g}, got {number:g}")
+            return default
+        return number
+
+    def string_list(self, value: Any, keypath: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(keypath, "expected a list of text")
+            return ()
+        return tuple(value)
+
+    def existing_file(self, value: Any, keypath: str) -> Path | None:
+        text = self.string(value, keypath, required=True)
+        if not text:
+            return None
+        path = Path(text)
+        if not path.is_absolute():
+            path = self.path.parent / path
+        if not path.exists():
+            self.problem(keypath, f"file not found: {path}")
+            return None
+        return path
+
+    # -- sections
+
+    def currency(self, value: Any) -> str:
+        from babel.numbers import list_currencies
+
+        code = self.string(value, "currency", default="EUR") or "EUR"
+        if code.upper() not in list_currencies():
+            self.problem(
+                "currency", f"{code!r} is not an ISO 4217 currency code (e.g. EUR, USD, GBP)"
+            )
+            return "EUR"
+        return code.upper()
+
+    def locale(self, value: Any) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        name = self.string(value, "locale", default="en_GB") or "en_GB"
+        try:
+            Locale.parse(name.replace("-", "_"))
+        except (UnknownLocaleError, ValueError):
+            self.problem("locale", f"unknown locale {name!r} (e.g. en_GB, en_US, de_DE)")
+            return "en_GB"
+        return name.replace("-", "_")
+
+    def timezone(self, value: Any, keypath: str) -> str | None:
+        name = self.string(value, keypath)
+        if name is None:
+            return None
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            self.problem(keypath, f"unknown IANA time zone {name!r} (e.g. UTC, Europe/Amsterdam)")
+            return None
+        return name
+
+
+def iso_day(value: Any) -> Any:
+    import datetime as _datetime
+
+    return value.isoformat() if isinstance(value, _datetime.date) else value
+
+
+def format_from_extension(kind: str, path: str | None) -> str | None:
+    if not path:
+        return None
+    name = path.lower()
+    if kind == "slos" and name.endswith((".yaml", ".yml")):
+        return "openslo"
+    if name.endswith((".csv", ".csv.gz")):
+        return "csv"
+    if name.endswith(".parquet") and kind == "metrics":
+        return "parquet"
+    if name.endswith(".json") and kind == "incidents":
+        return "json"
+    if name.endswith((".yaml", ".yml")) and kind == "risks":
+        return "yaml"
+    return None
+
+
+def kind_of(value: Any) -> str:
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }.get(type(value), type(value).__name__)
+
+
+def closest(word: str, options: set[str] | frozenset[str]) -> str | None:
+    import difflib
+
+    matches = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.6)
+    return matches[0] if matches else None

@@ -1,0 +1,201 @@
+"""Config stage: the values of `briefing.yaml` (frozen dataclasses) and its constants."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from briefing.errors import Location
+
+MAX_CONFIG_BYTES = 1_000_000
+SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
+DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
+HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
+DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
+DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its budget recovers"
+
+METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus")
+INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira")
+RISK_FORMATS = ("yaml", "csv")
+CONTROL_FORMATS = ("csv",)
+SLO_FORMATS = ("openslo",)
+SOURCE_FORMATS: dict[str, tuple[str, ...]] = {
+    "slos": SLO_FORMATS,
+    "metrics": METRICS_FORMATS,
+    "incidents": INCIDENT_FORMATS,
+    "risks": RISK_FORMATS,
+    "controls": CONTROL_FORMATS,
+}
+# Keys a source entry may carry besides `path` and `format` (each reader reads its own).
+SOURCE_OPTION_KEYS = frozenset(
+    {
+        "good",
+        "total",
+        "bad",
+        "label",
+        "url",
+        "step",
+        "bearer_token_env",
+        "username_env",
+        "password_env",
+        "verify_tls",
+        "timeout_seconds",
+        "retries",
+        "mapping",
+        "timestamp_format",
+        "timezone",
+        "severity_map",
+        "services",
+    }
+)
+
+
+# --------------------------------------------------------------------------- values
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig:
+    id: str
+    name: str
+    objective: float | None
+    cost_of_downtime_per_hour: float
+    owner: str
+    location: Location
+    budgeting_method: str = "occurrences"  # or "timeslices" (from OpenSLO)
+    slice_threshold: float | None = None
+    slice_minutes: int | None = None
+
+    @property
+    def cost_per_minute(self) -> float:
+        return self.cost_of_downtime_per_hour / 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One file or endpoint of `sources.<kind>`."""
+
+    kind: str  # slos | metrics | incidents | risks | controls
+    format: str
+    path: Path | None
+    options: Mapping[str, Any]
+    location: Location
+
+    @property
+    def display(self) -> str:
+        if self.path is not None:
+            return str(self.path)
+        return str(self.options.get("url") or self.options.get("good") or self.format)
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    slos: tuple[SourceEntry, ...] = ()
+    metrics: tuple[SourceEntry, ...] = ()
+    incidents: tuple[SourceEntry, ...] = ()
+    risks: tuple[SourceEntry, ...] = ()
+    controls: tuple[SourceEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """Detection and repair times the team used to have (minutes)."""
+
+    ttd_minutes: float | None = None
+    ttr_minutes: float | None = None
+    by_severity: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    by_service: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    from_incidents: tuple[str, str] | None = None  # ISO dates [start, end)
+
+    @property
+    def configured(self) -> bool:
+        return (
+            (self.ttd_minutes is not None and self.ttr_minutes is not None)
+            or bool(self.by_severity)
+            or bool(self.by_service)
+            or self.from_incidents is not None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    at_risk_below: float = 0.25
+    risk_threshold: float = 0.25
+    postmortem_share: float = 0.20
+    error_budget_action: str = DEFAULT_ERROR_BUDGET_ACTION
+    baseline: Baseline = field(default_factory=Baseline)
+    impact_by_severity: Mapping[str, float] = field(
+        default_factory=lambda: dict(DEFAULT_IMPACT_BY_SEVERITY)
+    )
+    headline: tuple[str, ...] = HEADLINE_KINDS
+    seed: int = 20261001
+    trials: int = 100_000
+    redact_patterns: tuple[str, ...] = ()
+    decision_due_days: int = 14
+    owner: str = (
+        "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class EmailConfig:
+    host: str
+    port: int
+    security: str  # starttls | ssl | none
+    username: str | None
+    password_env: str | None
+    from_addr: str
+    to: tuple[str, ...]
+    cc: tuple[str, ...] = ()
+    bcc: tuple[str, ...] = ()
+    subject: str = DEFAULT_SUBJECT
+    attempts: int = 4
+    backoff_seconds: float = 2.0
+    timeout_seconds: float = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleConfig:
+    cron: str
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    email: EmailConfig | None = None
+    schedule: ScheduleConfig | None = None
+    ledger: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    paper_size: str = "A4"  # A4 | Letter
+    classification: str = "Confidential"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path
+    organization: str
+    currency: str
+    locale: str
+    timezone: str
+    period: str | None
+    services: tuple[ServiceConfig, ...]
+    sources: Sources
+    glossary: tuple[Path, ...]
+    policy: Policy
+    delivery: Delivery
+    report: Report
+    timezone_set: bool = False  # naive timestamps are an error unless `timezone:` is given
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent
+
+    def service(self, service_id: str) -> ServiceConfig | None:
+        for service in self.services:
+            if service.id == service_id:
+                return service
+        return None
