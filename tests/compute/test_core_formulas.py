@@ -213,3 +213,38 @@ def test_budget_share_without_metrics_uses_impact_weighted_minutes() -> None:
     # 45 min x 0.5 impact / (0.1% of 44,700 = 44.7 budget minutes)
     assert summary.items[0].budget_share == pytest.approx(22.5 / 44.7)
     assert summary.items[0].needs_postmortem
+
+
+def test_projected_exhaustion_of_a_running_month() -> None:
+    """October 2026 in UTC, seen on 11 October 00:00 (14,400 minutes in).
+
+    100 requests an hour since 1 October; 3 of them fail in each of the last 168
+    hours: 504 bad of 24,000. Spent so far: 504 / 24,000 x 14,400 = 302.4 minutes
+    of the 0.01 x 44,640 = 446.4 allowed, 144 left; at the week's 3% failure rate
+    that lasts 144 / 0.03 = 4,800 minutes = 80 hours: 14 October 08:00.
+    """
+    from datetime import UTC, datetime
+
+    utc = Period(2026, 10, "UTC")
+    stamps = pd.date_range("2026-10-01T00:00Z", "2026-10-10T23:00Z", freq="h")
+    week = stamps >= pd.Timestamp("2026-10-04T00:00Z")
+    rows = pd.DataFrame(
+        {"timestamp": stamps, "good": [97 if w else 100 for w in week], "total": 100}
+    )
+    now = datetime(2026, 10, 11, tzinfo=UTC)
+    status = compute_service(SHOP, Objective(0.99), rows, utc, Policy(), now=now)
+    assert int(week.sum()) == 168
+    assert status.bad == 504
+    assert status.projected_exhaustion == "2026-10-14T08:00:00+00:00"
+    closed = compute_service(SHOP, Objective(0.99), rows, utc, Policy(), now=None)
+    assert closed.projected_exhaustion is None  # a closed month has no projection
+
+
+def test_last_complete_month_in_the_config_zone() -> None:
+    from datetime import UTC, datetime
+
+    # 1 November 00:30 in Auckland is still 31 October in UTC
+    now = datetime(2026, 10, 31, 11, 30, tzinfo=UTC)
+    assert Period.last_complete(now, "Pacific/Auckland").label == "2026-10"
+    assert Period.last_complete(now, "UTC").label == "2026-09"
+    assert Period.last_complete(datetime(2027, 1, 5, tzinfo=UTC)).label == "2026-12"
