@@ -95,7 +95,7 @@ def ingest(
     for kind, table_name in TABLE_OF_KIND.items():
         for entry in getattr(config.sources, kind):
             if progress is not None:
-                progress(f"Reading {entry.display}")
+                progress(f"Reading {display_path(entry.display, config.base_dir)}")
             loaded = _read(entry, ctx, notes)
             if loaded is None:
                 continue
