@@ -183,8 +183,8 @@ def _fact_text(fact: Fact, words: Words, locale: str, currency: str, month: str)
         text = f"{int(value)} of {fact.out_of} services stayed within their {words.say('error budget')}"
     elif fact.key == "incidents":
         count = int(value)
-        text = f"{count} {'incident' if count == 1 else 'incidents'} interrupted customers"
-        words.say("incident")
+        noun = words.say("incident")
+        text = f"{count} {noun}{'' if count == 1 else 's'} hit customers"
     elif fact.key == "time_to_restore":
         text = f"Half of the {words.say('incident')}s were fixed within {minutes(value)}"
         words.say("MTTR")
