@@ -46,6 +46,7 @@ def bad_minutes_per_year(
 
 
 def has_before(risk: Mapping[str, object]) -> bool:
+    # pandas-stubs types isna() for arrays and scalars, not for `object`
     return any(not pd.isna(risk.get(col)) for col in BEFORE.values())  # type: ignore[call-overload]
 
 
@@ -54,6 +55,7 @@ def before_figures(risk: Mapping[str, object]) -> dict[str, float]:
     result = {}
     for name, col in BEFORE.items():
         value = risk.get(col)
+        # register cells are numbers or NaN; the stubs see `object`
         result[name] = float(risk[name] if pd.isna(value) else value)  # type: ignore[arg-type,call-overload]
     return result
 

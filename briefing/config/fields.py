@@ -125,9 +125,10 @@ class FieldChecker:
                 self.problem(keypath, "is required")
             return default
         number: float
-        if percent and isinstance(value, str) and PERCENT.match(value):
+        written = PERCENT.match(value) if percent and isinstance(value, str) else None
+        if written is not None:
             # 99.9 / 100 is 0.9990000000000001 in binary; round to the precision a percent can carry
-            number = round(float(PERCENT.match(value).group(1)) / 100.0, 12)  # type: ignore[union-attr]
+            number = round(float(written.group(1)) / 100.0, 12)
         elif isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(keypath, f"expected a number, got {kind_of(value)} {value!r}")
             return default

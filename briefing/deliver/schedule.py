@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import re
 import zoneinfo
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +35,7 @@ MAX_SLEEP_SECONDS = 300.0  # wake up now and then: a suspended machine or a cloc
 def next_slot(schedule: ScheduleConfig, after: datetime) -> datetime:
     """The first due time strictly after `after`, aware, in the schedule's zone."""
     zone = zoneinfo.ZoneInfo(schedule.timezone)
+    # croniter ships no type information
     return croniter(schedule.cron, after.astimezone(zone)).get_next(datetime)  # type: ignore[no-any-return]
 
 
@@ -42,6 +43,7 @@ def latest_slot(schedule: ScheduleConfig, at: datetime) -> datetime:
     """The last due time at or before `at`, aware, in the schedule's zone."""
     zone = zoneinfo.ZoneInfo(schedule.timezone)
     start = at.astimezone(zone) + timedelta(seconds=1)
+    # croniter ships no type information
     return croniter(schedule.cron, start).get_prev(datetime)  # type: ignore[no-any-return]
 
 
@@ -177,7 +179,7 @@ def on_calendar(schedule: ScheduleConfig) -> list[str]:
                 hint="use numbers, ranges, lists and steps only",
             )
 
-    def values(items: list[int | str], width: int = 1) -> str:
+    def values(items: Sequence[int | str], width: int = 1) -> str:
         if items == ["*"]:
             return "*"
         numbers = sorted({int(v) for v in items})
@@ -197,7 +199,7 @@ def on_calendar(schedule: ScheduleConfig) -> list[str]:
     weekday = ""
     if weekdays != ["*"]:  # cron: 0 or 7 is Sunday; systemd counts Mon..Sun
         iso = [7 if int(v) % 7 == 0 else int(v) for v in weekdays]
-        weekday = re.sub(r"\d", lambda m: DAY_NAMES[int(m.group()) % 7], values(iso))  # type: ignore[arg-type]
+        weekday = re.sub(r"\d", lambda m: DAY_NAMES[int(m.group()) % 7], values(iso))
     zone = schedule.timezone
     if weekday and days != ["*"]:
         return [f"{weekday} *-{values(months, 2)}-* {time} {zone}", f"{date} {time} {zone}"]
