@@ -24,7 +24,7 @@ from briefing.model import FileQuality, Inputs, Period, SloDefinition
 log = logging.getLogger(__name__)
 
 READERS: dict[tuple[str, str], str] = {
-    ("metrics", "csv"): "briefing.ingest.generic:read_metrics_csv",
+    ("metrics", "csv"): "briefing.ingest.metrics_csv:read_metrics_csv",
     ("metrics", "parquet"): "briefing.ingest.parquet:read_metrics_parquet",
     ("metrics", "prometheus-json"): "briefing.ingest.prometheus:read_prometheus_json",
     ("metrics", "prometheus"): "briefing.ingest.prometheus:read_prometheus_api",

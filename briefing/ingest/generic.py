@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
@@ -132,45 +131,12 @@ def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fm
             ["good", "total"]
         ].sum()
         notes.append(
-            f"{repeated:,} row(s) repeated a service and timestamp of another row "
+            f"{repeated:,} rows repeated a service and timestamp of another row "
             "and were summed into its bucket"
         )
     return Loaded(
         table=conform(used, "sli"), quality=(checks.quality(str(path), fmt, notes=notes),)
     )
-
-
-def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:
-    path = entry.path
-    assert path is not None
-    check_size(path)
-    convert = pacsv.ConvertOptions(
-        column_types={
-            "service": pa.string(),
-            "timestamp": pa.string(),
-            "good": pa.int64(),
-            "total": pa.int64(),
-        },
-        strings_can_be_null=False,
-    )
-    try:
-        table = pacsv.read_csv(path, convert_options=convert)
-    except pa.ArrowInvalid:
-        # a bad cell somewhere: read everything as text and reject row by row
-        loose = pacsv.ConvertOptions(
-            column_types={c: pa.string() for c in METRIC_COLUMNS}, strings_can_be_null=False
-        )
-        try:
-            table = pacsv.read_csv(path, convert_options=loose)
-        except pa.ArrowInvalid as err:
-            raise BriefingError(
-                f"cannot read as CSV: {err}",
-                where=Location(path),
-                hint="check the delimiter and quoting",
-            ) from None
-    except (OSError, EOFError, gzip.BadGzipFile) as err:
-        raise BriefingError(f"cannot read file: {err}", where=Location(path)) from None
-    return read_metrics_table(table, entry, ctx, "csv")
 
 
 # --------------------------------------------------------------------------- incidents

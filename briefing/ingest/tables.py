@@ -113,6 +113,8 @@ def concat_tables(frames: list[pd.DataFrame], name: str) -> pd.DataFrame:
     frames = [f for f in frames if len(f)]
     if not frames:
         return empty_table(name)
+    if len(frames) == 1:
+        return frames[0]  # already conformed by its reader: no copy of a large table
     return conform(pd.concat(frames, ignore_index=True), name)
 
 

@@ -67,7 +67,7 @@ def test_metrics_rows_used_and_rejected_with_physical_lines(tmp_path: Path) -> N
     got = [(r.line, r.column) for r in metrics.rejections]
     assert got == [(3, "good"), (4, "good"), (5, "service"), (6, "timestamp"), (9, "good")]
     assert metrics.notes == (
-        "1 row(s) repeated a service and timestamp of another row and were summed into its bucket",
+        "1 rows repeated a service and timestamp of another row and were summed into its bucket",
     )
     assert "good (101) is more than total (100)" in metrics.rejections[0].reason
     assert "'billing' is not in briefing.yaml services" in metrics.rejections[2].reason

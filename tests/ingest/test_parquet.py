@@ -10,7 +10,7 @@ import pytest
 from ingest_support import REAL_WORLD, context, write_config
 
 import briefing.ingest.parquet as parquet_module
-from briefing.ingest.generic import read_metrics_csv
+from briefing.ingest.metrics_csv import read_metrics_csv
 from briefing.ingest.parquet import read_metrics_parquet
 
 MINUTES_CSV = REAL_WORLD / "prometheus" / "sli_minutes.csv.gz"

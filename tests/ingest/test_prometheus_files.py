@@ -10,7 +10,7 @@ import pytest
 from ingest_support import REAL_WORLD, context, write_config
 
 from briefing.errors import BriefingError
-from briefing.ingest.generic import read_metrics_csv
+from briefing.ingest.metrics_csv import read_metrics_csv
 from briefing.ingest.prometheus import read_prometheus_json
 
 PROM = REAL_WORLD / "prometheus"

@@ -16,7 +16,7 @@ from ingest_support import (
 )
 
 from briefing.errors import BriefingError
-from briefing.ingest.generic import read_metrics_csv
+from briefing.ingest.metrics_csv import read_metrics_csv
 from briefing.ingest.prometheus_api import read_prometheus_api
 
 pytestmark = pytest.mark.prometheus

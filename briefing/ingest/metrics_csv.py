@@ -1,0 +1,79 @@
+"""Ingest stage: generic metrics CSV and CSV.gz (`timestamp,service,good,total`).
+
+The common case streams: pyarrow parses typed columns (timestamps with an
+offset straight to UTC, whole-number counts) a block at a time and each block
+is summed per service and bucket (`briefing.ingest.batches`), so the file's
+text is never held whole. A file that does not parse that way (a cell that is
+not a number, timestamps without an offset read in a configured zone) is read
+as text and checked row by row, each bad row rejected with its line and reason.
+"""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from briefing.config import SourceEntry
+from briefing.errors import BriefingError, Location
+from briefing.ingest.batches import aggregate_batches
+from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
+from briefing.textfiles import check_size
+
+TYPED = {
+    "service": pa.string(),
+    "timestamp": pa.timestamp("ns", tz="UTC"),
+    "good": pa.int64(),
+    "total": pa.int64(),
+}
+BLOCK_BYTES = 16 << 20
+
+
+def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    path = entry.path
+    assert path is not None
+    check_size(path)
+    try:
+        return _streamed(path, entry, ctx)
+    except pa.ArrowInvalid:
+        return _row_by_row(path, entry, ctx)
+    except (OSError, EOFError, gzip.BadGzipFile) as err:
+        raise BriefingError(f"cannot read file: {err}", where=Location(path)) from None
+
+
+def _streamed(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    reader = pacsv.open_csv(
+        path,
+        read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
+        convert_options=pacsv.ConvertOptions(column_types=TYPED, strings_can_be_null=False),
+    )
+    names = reader.schema.names
+    missing = [c for c in METRIC_COLUMNS if c not in names]
+    if missing:
+        raise BriefingError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(names)}",
+            where=Location(path, 1),
+            hint="metrics files need the columns timestamp,service,good,total",
+        )
+    if any(reader.schema.field(c).type != TYPED[c] for c in METRIC_COLUMNS):
+        raise pa.ArrowInvalid("columns are not of the streamed types")
+    batches = (batch.select(list(METRIC_COLUMNS)) for batch in reader)
+    return aggregate_batches(batches, entry, ctx, "csv")
+
+
+def _row_by_row(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    loose = pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in METRIC_COLUMNS}, strings_can_be_null=False
+    )
+    try:
+        table = pacsv.read_csv(path, convert_options=loose)
+    except pa.ArrowInvalid as err:
+        raise BriefingError(
+            f"cannot read as CSV: {err}",
+            where=Location(path),
+            hint="check the delimiter and quoting",
+        ) from None
+    return read_metrics_table(table, entry, ctx, "csv")
