@@ -191,3 +191,32 @@ def test_every_row_is_used_or_rejected(
     assert len(inputs.sli) <= metrics.rows_used  # rows of one bucket are summed
     assert (inputs.sli["good"] <= inputs.sli["total"]).all()
     assert (inputs.sli["good"] >= 0).all()
+
+
+def test_typed_file_streams_with_the_same_rejections(tmp_path: Path) -> None:
+    """Every cell parses as its type, so the file streams; value checks still reject by line."""
+    text = (
+        "timestamp,service,good,total\n"
+        "2026-10-01T00:00:00Z,checkout,99,100\n"  # line 2 ok
+        "2026-10-01T00:01:00Z,checkout,101,100\n"  # line 3 good > total
+        "2026-10-01T00:02:00Z,checkout,-1,100\n"  # line 4 negative
+        "2026-10-01T00:03:00Z,billing,1,1\n"  # line 5 unknown service
+        "2026-10-01T00:00:00Z,checkout,5,5\n"  # line 6 same bucket as line 2: summed
+        "2026-10-01T00:04:00+02:00,search,7,10\n"  # line 7 ok, offset
+    )
+    inputs = make(tmp_path, text, name="sli.csv.gz")
+    metrics = inputs.data_quality.files[0]
+    assert (metrics.rows_read, metrics.rows_used, metrics.rows_rejected) == (6, 3, 3)
+    assert [(r.line, r.column) for r in metrics.rejections] == [
+        (3, "good"),
+        (4, "good"),
+        (5, "service"),
+    ]
+    assert "good (101) is more than total (100)" in metrics.rejections[0].reason
+    assert metrics.notes == (
+        "1 rows repeated a service and timestamp of another row and were summed into its bucket",
+    )
+    rows = inputs.sli.sort_values(["service", "timestamp"]).reset_index(drop=True)
+    assert list(rows["good"]) == [104, 7]
+    assert list(rows["total"]) == [105, 10]
+    assert rows["timestamp"].iloc[1] == pd.Timestamp("2026-09-30T22:04:00Z")
