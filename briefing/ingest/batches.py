@@ -72,10 +72,7 @@ def aggregate_batches(
         ).filter(ok)
         parts.append(_sum(*(kept.column(c).to_numpy() for c in ("code", "t", "good", "total"))))
         offset += n
-    if parts:
-        codes, times, goods, totals = _sum(*(np.concatenate(c) for c in zip(*parts, strict=True)))
-    else:
-        codes = times = goods = totals = np.array([], dtype=np.int64)
+    codes, times, goods, totals = _sum(*_concatenate(parts))
     services = pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), known).cast(
         pa.string()
     )
@@ -116,6 +113,18 @@ def aggregate_batches(
         notes=tuple(notes),
     )
     return Loaded(table=conform(frame, "sli"), quality=(quality,))
+
+
+def _concatenate(parts: list[tuple[np.ndarray, ...]]) -> list[np.ndarray]:
+    """The batches' columns joined, each column's parts freed as soon as it is joined."""
+    columns = []
+    for index in range(4):
+        columns.append(
+            np.concatenate([part[index] for part in parts]) if parts else np.array([], np.int64)
+        )
+        for k, part in enumerate(parts):  # in place: the caller's list lets go too
+            parts[k] = part[:index] + (np.empty(0, np.int64),) + part[index + 1 :]
+    return columns
 
 
 def _sum(

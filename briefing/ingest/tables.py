@@ -91,14 +91,20 @@ def conform(frame: pd.DataFrame, name: str) -> pd.DataFrame:
             series = frame[col]
         else:
             series = pd.Series([pd.NA] * len(frame), index=frame.index, dtype="object")
-        if dtype == UTC_NS:
+        if str(series.dtype) == dtype:
+            pass  # already canonical: no copy (a metrics table may hold tens of millions of rows)
+        elif dtype == UTC_NS:
             series = pd.to_datetime(series, utc=True).astype(pandas_dtype(UTC_NS))
         elif dtype == "float64":
             series = pd.to_numeric(series, errors="raise").astype("float64")
         else:
             series = series.astype(pandas_dtype(dtype))
         out[col] = series
-    return pd.DataFrame(out).reset_index(drop=True)
+    result = pd.DataFrame(out, copy=False)
+    index = result.index
+    if not (isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1):
+        result = result.reset_index(drop=True)
+    return result
 
 
 def check_table(frame: pd.DataFrame, name: str) -> None:
