@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import zoneinfo
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -382,5 +382,3 @@ class Briefing:
     terms: tuple[Term, ...] = ()
     locale: str = "en_GB"
     timezone: str = "UTC"
-    generated_for: str = ""  # the period label; builds carry no wall-clock time
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -151,3 +151,21 @@ def test_same_inputs_same_bytes_in_any_time_zone_and_folder(
         assert again == built[fmt].read_bytes(), (
             f"{fmt} differs when built elsewhere in Pacific/Auckland"
         )
+
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "sample-briefing-2026-10.json"
+
+
+def test_sample_figures_match_the_reviewed_golden_file(
+    built: dict[str, Path], update_golden: bool
+) -> None:
+    """Every figure of the sample, as reviewed: a change shows up as a readable JSON diff.
+
+    Rewrite with `python -m pytest tests/test_build_sample.py --update-golden` and review the diff.
+    """
+    current = built["json"].read_text()
+    if update_golden:
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(current)
+    assert GOLDEN.is_file(), "no golden file yet: run with --update-golden and review it"
+    assert json.loads(current) == json.loads(GOLDEN.read_text())

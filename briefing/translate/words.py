@@ -115,7 +115,6 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         terms=tuple(sorted(words.used.values(), key=lambda t: t.term.casefold())),
         locale=locale,
         timezone=config.timezone,
-        generated_for=period.label,
     )
 
 

@@ -293,7 +293,6 @@ def make_briefing(headline: str = HEADLINE) -> Briefing:
             Fact("incidents", 6.0, "count", "6 incidents, 2 of them severe.", 4.0, 2.0, "lower"),
         ),
         timezone="Europe/Amsterdam",
-        generated_for="2026-10",
     )
 
 

@@ -569,6 +569,5 @@ def make_briefing(
         terms=(_term(glossary, "error budget"), _term(glossary, "MTTR")),
         locale="en_GB",
         timezone="UTC",
-        generated_for="2026-10",
     )
     return dataclasses.replace(briefing, **changes) if changes else briefing
