@@ -133,6 +133,8 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
         click.echo(
             f"{file.path}: {file.rows_read} read, {file.rows_used} used, {file.rows_rejected} rejected"
         )
+        for note in file.notes:
+            click.echo(f"  note: {note}")
         for rejection in file.rejections:
             where = f"{file.path}:{rejection.line}" if rejection.line is not None else file.path
             column = f":{rejection.column}" if rejection.column else ""
