@@ -174,3 +174,21 @@ def test_every_command_is_in_the_readme() -> None:
         if isinstance(command, click.Group):
             for sub in command.commands:
                 assert any(re.search(rf"\b{sub}\b", line) for line in lines), f"{name} {sub}"
+
+
+def test_bare_jargon_on_page_one_is_listed_and_fatal_with_strict(
+    workspace: Path, tmp_path: Path
+) -> None:
+    config = workspace / "briefing.yaml"
+    config.write_text(config.read_text().replace("name: Online checkout", "name: Checkout SLO", 1))
+    code, _, stderr = run(
+        "build", "--config", str(config), "--format", "html", "--out", str(tmp_path)
+    )
+    assert code == 0
+    assert "warning: page 1 prints jargon 'SLO' bare" in stderr
+    code, _, stderr = run(
+        "build", "--config", str(config), "--format", "html", "--out", str(tmp_path), "--strict"
+    )
+    assert code == 1
+    assert "page 1 prints jargon 'SLO' bare" in stderr
+    assert "Traceback" not in stderr
