@@ -299,7 +299,8 @@ def _target(doc: Document, objective: dict[str, Any]) -> float:
                 "between 0 and 100 (exclusive)" if scale == 100 else "between 0 and 1 (exclusive)"
             )
             raise doc.fail((*field, key), f"must be a number {bound}, got {value!r}")
-        fractions.append(value / scale)
+        # 99.9 / 100 is 0.9990000000000001 in binary: round to what a percentage can carry
+        fractions.append(round(value / scale, 12))
     if len(fractions) == 2 and abs(fractions[0] - fractions[1]) > 1e-12:
         raise doc.fail(
             (*field, "targetPercent"),

@@ -8,6 +8,8 @@ import time
 import pandas as pd
 import pytest
 from ingest_support import (
+    DATA,
+    REAL_WORLD,
     PrometheusServer,
     context,
     start_prometheus,
@@ -199,3 +201,102 @@ def test_whole_briefing_from_prometheus_equals_the_one_from_csv(
     # October checkout: ~300 good requests per 5 min -> ~2.68M; budget 0.1% -> ~2,700 bad allowed;
     # failures of 0-2 per 5 min (~8,900) plus the outage hour (~3,600) exceed it: exhausted
     assert services["checkout-api"]["status"] == "exhausted"
+
+
+OPENSLO = """\
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: checkout-availability}
+spec:
+  service: checkout-api
+  budgetingMethod: Occurrences
+  timeWindow: [{duration: 1M, isRolling: false, calendar: {startTime: "2026-01-01 00:00:00", timeZone: UTC}}]
+  indicator:
+    metadata: {name: checkout-requests}
+    spec:
+      ratioMetric:
+        counter: true
+        good: {metricSource: {type: Prometheus, spec: {query: 'sum(increase(http_requests_total{code!~"5.."}[1h]))'}}}
+        total: {metricSource: {type: Prometheus, spec: {query: 'sum(increase(http_requests_total[1h]))'}}}
+  objectives: [{displayName: Available, targetPercent: 99.9}]
+---
+apiVersion: openslo/v1
+kind: SLO
+metadata: {name: search-availability}
+spec:
+  service: search
+  budgetingMethod: Occurrences
+  timeWindow: [{duration: 1M, isRolling: false, calendar: {startTime: "2026-01-01 00:00:00", timeZone: UTC}}]
+  indicator:
+    metadata: {name: search-requests}
+    spec:
+      ratioMetric:
+        counter: true
+        good: {metricSource: {type: Prometheus, spec: {query: 'sum(increase(http_requests_total{code!~"5.."}[1h]))'}}}
+        total: {metricSource: {type: Prometheus, spec: {query: 'sum(increase(http_requests_total[1h]))'}}}
+  objectives: [{displayName: Available, target: 0.995}]
+"""
+
+
+def test_openslo_prometheus_and_pagerduty_give_the_briefing_of_the_csvs(
+    prometheus_server: PrometheusServer, tmp_path
+):
+    """The README's promise: the tools' own exports give the same briefing as our CSVs.
+
+    One workspace takes its objectives from OpenSLO, its metrics from the live
+    Prometheus and its incidents from the PagerDuty REST export; the other has
+    the objectives in briefing.yaml, the same counts as CSV and the same eight
+    incidents as a generic CSV. Every figure must agree.
+    """
+    import dataclasses
+    import shutil
+    from datetime import UTC, datetime
+
+    import briefing.pipeline as pipeline
+    from briefing.model import Period
+
+    names = "name: Online checkout, cost_of_downtime_per_hour: 60000"
+    others = (
+        "  - {id: payments, name: Card payments, objective: 0.9995, cost_of_downtime_per_hour: 40000}\n"
+        "  - {id: login, name: Sign-in, objective: 0.999, cost_of_downtime_per_hour: 10000}\n"
+    )
+    tools_dir, csv_dir = tmp_path / "tools", tmp_path / "csv"
+    tools_dir.mkdir()
+    csv_dir.mkdir()
+    (tools_dir / "slo.yaml").write_text(OPENSLO)
+    shutil.copy(
+        REAL_WORLD / "incidents" / "pagerduty_rest_v2_incidents.json", tools_dir / "pd.json"
+    )
+    tools = write_config(
+        tools_dir,
+        "  slos: [{path: slo.yaml}]\n"
+        + live_source(prometheus_server.url, more="      services: [checkout-api, search]\n")
+        + "  incidents: [{path: pd.json, format: pagerduty}]\n",
+        services=f"  - {{id: checkout-api, {names}}}\n"
+        "  - {id: search, name: Product search, cost_of_downtime_per_hour: 6000}\n" + others,
+    )
+    shutil.copy(DATA / "incidents_october.csv", csv_dir / "incidents.csv")
+    csvs = write_config(
+        csv_dir,
+        f"  metrics: [{{path: {prometheus_server.hourly_csv}}}]\n"
+        "  incidents: [{path: incidents.csv}]\n",
+        services=f"  - {{id: checkout-api, objective: 0.999, {names}}}\n"
+        "  - {id: search, name: Product search, objective: 0.995, cost_of_downtime_per_hour: 6000}\n"
+        + others,
+    )
+    now = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+    one = dataclasses.asdict(pipeline.build_briefing(tools, Period(2026, 10), now=now))
+    two = dataclasses.asdict(pipeline.build_briefing(csvs, Period(2026, 10), now=now))
+    for data in (one, two):
+        data.pop("data_quality")  # file names and formats differ, by design
+        data.pop("notes")  # they name the sources read
+        for item in data["incidents"]["items"]:
+            item.pop("id")  # PagerDuty's ids are not the CSV's
+        data["incidents"]["items"] = sorted(
+            data["incidents"]["items"], key=lambda item: (item["started_at"], item["service"])
+        )
+    assert one == two
+    assert one["incidents"]["count"] == 8
+    objectives = {s["id"]: s["objective"] for s in one["services"]}
+    assert objectives["checkout-api"] == 0.999  # targetPercent 99.9, without binary noise
+    assert objectives["search"] == 0.995
