@@ -183,6 +183,8 @@ class ServiceStatus:
     exhausted_at: str | None
     status: str  # exhausted | at_risk | healthy | no_data
     owner: str = ""
+    group: str | None = None  # business unit; null when the organisation names none
+    tier: int = 2  # 1 most critical .. 3
     budgeting_method: str = "occurrences"
     projected_exhaustion: str | None = None
     previous: PreviousService | None = None
@@ -336,6 +338,17 @@ class HeadlineChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """A business unit as one row: its services, how many spent their allowance, its cost."""
+
+    name: str
+    services: int
+    exhausted: int
+    downtime_cost: float
+    worst_service: str | None  # id: the highest downtime cost x tier weight in the unit
+
+
+@dataclass(frozen=True, slots=True)
 class Findings:
     """Everything compute worked out, before words are chosen."""
 
@@ -350,6 +363,8 @@ class Findings:
     headline: HeadlineChoice
     facts: tuple[Fact, ...] = ()
     notes: tuple[str, ...] = ()
+    groups: tuple[GroupSummary, ...] = ()
+    group: str | None = None  # the unit a unit's own briefing covers; None: the organisation
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,3 +397,5 @@ class Briefing:
     terms: tuple[Term, ...] = ()
     locale: str = "en_GB"
     timezone: str = "UTC"
+    groups: tuple[GroupSummary, ...] = ()
+    group: str | None = None  # the unit this briefing covers; None: the whole organisation

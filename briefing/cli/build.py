@@ -53,6 +53,18 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     show_default=True,
     help="Folder for briefing-YYYY-MM.{pdf,html,json}.",
 )
+@click.option(
+    "--group",
+    default=None,
+    metavar="NAME",
+    help="Build one business unit's own briefing (its services, incidents and risks only), "
+    "written as briefing-YYYY-MM-<group>.*.",
+)
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="Build the organisation's briefing and one per business unit, reading the inputs once.",
+)
 @strict_option
 @debug_option
 @log_format_option
@@ -61,6 +73,8 @@ def build(
     period: str | None,
     formats: str,
     out_dir: Path,
+    group: str | None,
+    all_groups: bool,
     strict: bool,
     debug: bool,
     log_format: str,
@@ -72,33 +86,53 @@ def build(
       briefing build                       # ./briefing.yaml, else the bundled sample
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
       briefing build --format json --strict
+      briefing build --group "Retail banking"   # one business unit's own briefing
+      briefing build --all-groups               # the organisation's and every unit's
     """
     from briefing.pipeline import build as run_build
-    from briefing.pipeline import resolve_period, utc_now
+    from briefing.pipeline import build_all_groups, resolve_period, utc_now
 
+    if group is not None and all_groups:
+        raise click.UsageError("use either --group NAME or --all-groups, not both")
     setup_logging(log_format)
     config = load_config(resolve_config_path(config_path))
     chosen = resolve_period(config, period, now=utc_now())
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    now = utc_now()
     with progress_display(True) as progress:
-        result = run_build(
-            config,
-            chosen,
-            formats=wanted,
-            out_dir=out_dir,
-            strict=strict,
-            now=utc_now(),
-            progress=progress,
-        )
-    headline = result.briefing.headline
-    click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
-    click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
-    for _fmt, path in result.files.items():
-        click.echo(f"wrote {path}")
-    rejected = result.briefing.data_quality.rows_rejected
+        if all_groups:
+            results = build_all_groups(
+                config,
+                chosen,
+                formats=wanted,
+                out_dir=out_dir,
+                strict=strict,
+                now=now,
+                progress=progress,
+            )
+        else:
+            results = [
+                run_build(
+                    config,
+                    chosen,
+                    formats=wanted,
+                    out_dir=out_dir,
+                    strict=strict,
+                    now=now,
+                    progress=progress,
+                    group=group,
+                )
+            ]
+    for result in results:
+        headline = result.briefing.headline
+        click.echo(f"{result.briefing.organization}, {chosen.label}: {headline.text}")
+        click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
+        for _fmt, path in result.files.items():
+            click.echo(f"wrote {path}")
+    rejected = results[0].briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)
-    for warning in result.warnings:
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
         click.echo(f"warning: {warning}", err=True)
 
 

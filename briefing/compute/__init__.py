@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from briefing.compute.groups import compute_groups, with_groups
 from briefing.compute.headline import choose_headline
 from briefing.compute.incidents import compute_incidents
 from briefing.compute.slo import Objective, compute_service, objective_for
@@ -63,6 +64,7 @@ def compute(
         )
         for service in config.services
     )
+    services = with_groups(services, config.services)
     statuses = {s.id: s for s in services}
     incidents = compute_incidents(
         inputs.incidents, inputs.sli, statuses, config.services, period, config.policy
@@ -109,6 +111,7 @@ def compute(
         headline=headline,
         facts=facts,
         notes=inputs.notes,
+        groups=compute_groups(services, config.policy.tier_weights),
     )
 
 

@@ -15,6 +15,13 @@ from briefing.config.fields import (
     iso_day,
     kind_of,
 )
+from briefing.config.organisation import (
+    check_detail,
+    check_group,
+    check_max_named,
+    check_tier,
+    check_tier_weights,
+)
 from briefing.config.values import (
     DEFAULT_IMPACT_BY_SEVERITY,
     DEFAULT_SUBJECT,
@@ -109,7 +116,9 @@ class ConfigChecker(FieldChecker):
             if not item:
                 continue
             self.keys(
-                item, {"id", "name", "objective", "cost_of_downtime_per_hour", "owner"}, keypath
+                item,
+                {"id", "name", "objective", "cost_of_downtime_per_hour", "owner", "group", "tier"},
+                keypath,
             )
             service_id = self.string(item.get("id"), f"{keypath}.id", required=True) or ""
             if service_id and not SERVICE_ID.match(service_id):
@@ -142,6 +151,8 @@ class ConfigChecker(FieldChecker):
                     cost_of_downtime_per_hour=cost or 0.0,
                     owner=self.string(item.get("owner"), f"{keypath}.owner") or "",
                     location=self.where(keypath),
+                    group=check_group(self, item.get("group"), f"{keypath}.group"),
+                    tier=check_tier(self, item.get("tier"), f"{keypath}.tier"),
                 )
             )
         return tuple(result)
@@ -240,6 +251,8 @@ class ConfigChecker(FieldChecker):
                 "redact_patterns",
                 "decision_due_days",
                 "owner",
+                "tier_weights",
+                "max_named_services",
             },
             "policy",
         )
@@ -297,6 +310,8 @@ class ConfigChecker(FieldChecker):
             redact_patterns=patterns,
             decision_due_days=int(due_days or 0),
             owner=self.string(data.get("owner"), "policy.owner") or defaults.owner,
+            tier_weights=check_tier_weights(self, data.get("tier_weights")),
+            max_named_services=check_max_named(self, data.get("max_named_services")),
         )
 
     def headline(self, value: Any) -> tuple[str, ...]:
@@ -464,7 +479,7 @@ class ConfigChecker(FieldChecker):
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
-        self.keys(data, {"paper_size", "classification"}, "report")
+        self.keys(data, {"paper_size", "classification", "detail"}, "report")
         paper = self.string(data.get("paper_size"), "report.paper_size", default="A4") or "A4"
         if paper.lower() not in ("a4", "letter"):
             self.problem("report.paper_size", f"expected A4 or Letter, got {paper!r}")
@@ -473,4 +488,5 @@ class ConfigChecker(FieldChecker):
             paper_size="A4" if paper.lower() == "a4" else "Letter",
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
+            detail=check_detail(self, data.get("detail")),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from briefing.config.organisation import DEFAULT_MAX_NAMED_SERVICES, DEFAULT_TIER_WEIGHTS
 from briefing.errors import Location
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -66,6 +67,8 @@ class ServiceConfig:
     budgeting_method: str = "occurrences"  # or "timeslices" (from OpenSLO)
     slice_threshold: float | None = None
     slice_minutes: int | None = None
+    group: str | None = None  # business unit or product line
+    tier: int = 2  # 1 most critical .. 3
 
     @property
     def cost_per_minute(self) -> float:
@@ -136,6 +139,8 @@ class Policy:
     owner: str = (
         "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
     )
+    tier_weights: Mapping[int, float] = field(default_factory=lambda: dict(DEFAULT_TIER_WEIGHTS))
+    max_named_services: int = DEFAULT_MAX_NAMED_SERVICES
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,7 @@ class Delivery:
 class Report:
     paper_size: str = "A4"  # A4 | Letter
     classification: str = "Confidential"
+    detail: str = "summary"  # summary | full
 
 
 @dataclass(frozen=True, slots=True)

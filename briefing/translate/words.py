@@ -99,7 +99,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     notes = tuple(findings.notes) + tuple(_method_notes(findings, words, config))
     return Briefing(
         schema_version=SCHEMA_VERSION,
-        organization=findings.organization,
+        organization=_organization(findings),
         period=PeriodOut(
             start=period.start.isoformat(), end=period.end.isoformat(), label=period.label
         ),
@@ -115,7 +115,16 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         terms=tuple(sorted(words.used.values(), key=lambda t: t.term.casefold())),
         locale=locale,
         timezone=config.timezone,
+        groups=findings.groups,
+        group=findings.group,
     )
+
+
+def _organization(findings: Findings) -> str:
+    """The organisation's name; a unit's own briefing adds the unit's."""
+    if findings.group is None:
+        return findings.organization
+    return f"{findings.organization} \u2013 {findings.group}"
 
 
 def _headline(
