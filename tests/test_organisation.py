@@ -184,3 +184,24 @@ def test_without_units_there_are_no_groups(tmp_path: Path) -> None:
     code, _, stderr = run("build", "--config", str(plain), "--group", "Unit A")
     assert code == 1
     assert "no service names a group, so there is no group 'Unit A'" in stderr
+
+
+def test_the_schema_holds_units_and_tiers(config: Config) -> None:
+    from briefing.errors import BriefingError
+    from briefing.render import render_json, validate_json
+
+    data = json.loads(render_json(pipeline.build_briefing(config, OCTOBER, now=NOW)))
+    validate_json(data)
+    assert set(data["groups"][0]) == {
+        "name",
+        "services",
+        "exhausted",
+        "downtime_cost",
+        "worst_service",
+    }
+    data["services"][0]["tier"] = 4
+    del data["groups"][1]["worst_service"]
+    with pytest.raises(BriefingError) as caught:
+        validate_json(data)
+    assert "$.services[0].tier" in str(caught.value)
+    assert "$.groups[1]: 'worst_service' is a required property" in str(caught.value)
