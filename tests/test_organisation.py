@@ -205,3 +205,29 @@ def test_the_schema_holds_units_and_tiers(config: Config) -> None:
         validate_json(data)
     assert "$.services[0].tier" in str(caught.value)
     assert "$.groups[1]: 'worst_service' is a required property" in str(caught.value)
+
+
+def test_a_units_briefing_answers_to_its_own_owners(tmp_path: Path) -> None:
+    """The sample in two units: checkout spent its allowance, but Discovery's decision is not its."""
+    import shutil
+
+    from briefing.config import packaged_sample_config
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(packaged_sample_config().parent, workspace)
+    path = workspace / "briefing.yaml"
+    text = path.read_text()
+    for service, unit in (("checkout", "Commerce"), ("payments", "Commerce"), ("search", "Discovery"),
+                          ("catalog", "Discovery"), ("accounts", "Identity")):  # fmt: skip
+        text = text.replace(f"  - id: {service}\n", f"  - id: {service}\n    group: {unit}\n")
+    path.write_text(text)
+    sample = load_config(path)
+    whole = pipeline.build_briefing(sample, OCTOBER, now=NOW)
+    assert whole.headline.owner == "Head of Commerce Engineering"  # checkout's allowance
+    discovery = pipeline.build_briefing(sample, OCTOBER, now=NOW, group="Discovery")
+    owners = {s.owner for s in sample.services if s.group == "Discovery"}
+    assert owners == {"Head of Discovery", "Head of Catalogue Engineering"}
+    assert discovery.headline.owner in owners | {sample.policy.owner}
+    assert "Online checkout" not in discovery.headline.text + discovery.headline.decision
+    assert [s.id for s in discovery.services] == ["search", "catalog"]
+    assert [g.name for g in whole.groups] == ["Commerce", "Discovery", "Identity"]
