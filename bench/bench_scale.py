@@ -16,6 +16,7 @@ a child process, with the PDF's page count and the peak memory after each stage.
     python bench/bench_scale.py                       # both organisations
     python bench/bench_scale.py --sizes 50 --stages   # the 50-service one, stage by stage
     python bench/bench_scale.py --workdir /tmp/orgs   # keep the generated workspaces
+    python bench/bench_scale.py --builds json         # JSON-only builds
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def pages(pdf: Path) -> int | str:
     return len(PdfReader(pdf).pages)
 
 
-def bench(sizes: list[int], workdir: Path, runs: int, stages: bool) -> None:
+def bench(sizes: list[int], workdir: Path, runs: int, stages: bool, builds: list[str]) -> None:
     floors = [measured(FLOOR) for _ in range(3)]
     floor = statistics.median(s for s, _ in floors)
     floor_mib = statistics.median(m for _, m in floors)
@@ -86,6 +87,8 @@ def bench(sizes: list[int], workdir: Path, runs: int, stages: bool) -> None:
         config = workspace(services, workdir)
         _, _, x_target, mib_target = SIZES[services]
         for label, formats in BUILDS.items():
+            if label not in builds:
+                continue
             out = workdir / f"out{services}-{label}"
             cmd = [sys.executable, "-m", "briefing", "build", "--config", str(config),
                    "--format", formats, "--out", str(out)]  # fmt: skip
@@ -135,7 +138,11 @@ def peak_mib() -> float:
 def stage_timings(config_path: Path) -> None:
     """One full build in this process, each stage timed where the pipeline calls it."""
     import importlib
+    import logging
     from datetime import UTC, datetime
+
+    # a missing chart font is looked up (and logged) once per text drawn: keep the output short
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
     spent: dict[str, float] = {}
     peaks: dict[str, float] = {}
@@ -192,6 +199,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,200", help="organisations: 50 and/or 200 services")
     parser.add_argument("--workdir", type=Path, help="keep the generated workspaces here")
     parser.add_argument("--runs", type=int, default=1, help="builds per measure (median)")
+    parser.add_argument("--builds", default="full,json", help="full (pdf,html,json) and/or json")
     parser.add_argument("--stages", action="store_true", help="also time each stage")
     parser.add_argument("--stages-of", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -202,12 +210,15 @@ def main() -> None:
     unknown = [s for s in sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown size {unknown[0]}; choose from {', '.join(map(str, SIZES))}")
+    builds = [b for b in args.builds.split(",") if b]
+    if any(b not in BUILDS for b in builds):
+        parser.error(f"unknown build in {args.builds!r}; choose from {', '.join(BUILDS)}")
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
-        bench(sizes, args.workdir, args.runs, args.stages)
+        bench(sizes, args.workdir, args.runs, args.stages, builds)
     else:
         with tempfile.TemporaryDirectory() as workdir:
-            bench(sizes, Path(workdir), args.runs, args.stages)
+            bench(sizes, Path(workdir), args.runs, args.stages, builds)
 
 
 if __name__ == "__main__":
