@@ -22,7 +22,6 @@ from briefing.errors import BriefingError
 
 PeriodKind = Literal["month", "quarter", "year", "week"]
 KINDS: tuple[PeriodKind, ...] = ("month", "quarter", "year", "week")
-EXAMPLES = {"month": "2026-10", "quarter": "2026-Q3", "year": "2026", "week": "2026-W05"}
 
 # Years a briefing may be asked for. Timestamps are pandas nanoseconds (1677-09-21 to
 # 2262-04-11); the margin leaves room for the periods before (trends, change arrows).
@@ -64,7 +63,13 @@ class Period:
             raise _out_of_range(self.label if 0 <= self.year <= 9999 else str(self.year))
         problem = _number_problem(self.kind, self.year, self.number)
         if problem:
-            raise BriefingError(f"period {self.label!r}: {problem}", hint=f"use {_FORMS}")
+            hint = f"use {_FORMS}"
+            if self.kind == "week":
+                weeks = iso_weeks_in(self.year)
+                hint = (
+                    f"the last ISO week of {self.year} is {self.year}-W{weeks} (Monday to Sunday)"
+                )
+            raise BriefingError(f"period {self.label!r}: {problem}", hint=hint)
 
     # ------------------------------------------------------------------ making one
 
