@@ -212,6 +212,8 @@ def test_files_named_by_the_label_with_the_kind_in_the_words(
     year = (out / "briefing-2026.html").read_text()
     assert "Risk briefing · 2026" in year
     assert "than last year" in year
+    assert "week by week" in year  # the year's burn-down has a point every seventh day
+    assert "day by day" in (out / "briefing-2026-Q1.html").read_text()
     week = (out / "briefing-2026-W53.html").read_text()
     assert "Risk briefing · week 53 of 2026" in week
     assert "is its weekly" in week

@@ -74,7 +74,7 @@ def build(
     Examples:
       briefing build                       # ./briefing.yaml, else the bundled sample
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
-      briefing build --period 2026-Q3        # a quarter: briefing-2026-Q3.pdf, ...
+      briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
     """
     from briefing.pipeline import build as run_build

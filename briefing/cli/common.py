@@ -32,7 +32,8 @@ def period_option(func: F) -> F:
         default=None,
         metavar="PERIOD",
         help="The period to brief on: a month 2026-10, a quarter 2026-Q3, a year 2026 or an ISO "
-        "week 2026-W05 (default: `period:` in the config, else the last complete month).",
+        "week 2026-W05 (default: the last complete period of --period-kind if given, else "
+        "`period:` in the config, else the last complete month).",
     )(func)
 
 

@@ -56,16 +56,18 @@ def _is_phone(candidate: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class PeriodWords:
-    """How the pages speak of the period's kind: "the quarter's allowance", "quarterly"."""
+    """How the pages speak of the period's kind: "the quarter's allowance", "quarterly",
+    and the steps of its burn-down (a year's is drawn a week at a time)."""
 
     noun: str
     adjective: str
+    steps: str = "day by day"
 
 
 PERIOD_WORDS = {
     "month": PeriodWords("month", "monthly"),
     "quarter": PeriodWords("quarter", "quarterly"),
-    "year": PeriodWords("year", "yearly"),
+    "year": PeriodWords("year", "yearly", "week by week"),
     "week": PeriodWords("week", "weekly"),
 }
 
