@@ -308,8 +308,9 @@ def _reduction_basis(count: int, worse: int, period: Period) -> str:
         return "No risk in the register gives its figures from before a fix, so no reduction is claimed."
     text = (
         f"{_count(count, 'risk')} in the register {'is' if count == 1 else 'are'} described before and "
-        "after a fix: the yearly cost before minus the yearly cost now, for the part of the year this "
-        f"{period.kind} covers ({period.minutes:,.0f} of {MINUTES_PER_YEAR:,.0f} minutes)."
+        "after a fix: the yearly cost before minus the yearly cost now, for the part of the year "
+        f"{'the calendar year' if period.kind == 'year' else 'this ' + period.kind} covers "
+        f"({period.minutes:,.0f} of {MINUTES_PER_YEAR:,.0f} minutes)."
     )
     if worse:
         text += f" {_count(worse, 'risk')} that became costlier {'counts' if worse == 1 else 'count'} as zero."
