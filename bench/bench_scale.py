@@ -103,7 +103,15 @@ def bench(sizes: list[int], workdir: Path, runs: int, stages: bool, builds: list
                   f"(target {x_target:g}x), {mib:6.0f} MiB (target {mib_target}){extra}  {verdict}",
                   flush=True)  # fmt: skip
         if stages:
-            child = [sys.executable, __file__, "--stages-of", str(config)]
+            formats = BUILDS["full" if "full" in builds else "json"]
+            child = [
+                sys.executable,
+                __file__,
+                "--stages-of",
+                str(config),
+                "--stage-formats",
+                formats,
+            ]
             done = subprocess.run(child, capture_output=True, text=True)
             if done.returncode != 0:
                 raise SystemExit(done.stderr[-2000:])
@@ -135,8 +143,8 @@ def peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def stage_timings(config_path: Path) -> None:
-    """One full build in this process, each stage timed where the pipeline calls it."""
+def stage_timings(config_path: Path, formats: str = BUILDS["full"]) -> None:
+    """One build in this process, each stage timed where the pipeline calls it."""
     import importlib
     import logging
     from datetime import UTC, datetime
@@ -181,10 +189,16 @@ def stage_timings(config_path: Path) -> None:
     config = load_config(config_path)
     period = pipeline.resolve_period(config, None, now=datetime.now(UTC))
     with tempfile.TemporaryDirectory() as out:
-        pipeline.build(config, period, out_dir=Path(out), now=datetime(2026, 11, 2, tzinfo=UTC))
+        pipeline.build(
+            config,
+            period,
+            formats=formats.split(","),
+            out_dir=Path(out),
+            now=datetime(2026, 11, 2, tzinfo=UTC),
+        )
     total = time.perf_counter() - start
-    print(f"    stages of one full build ({config_path.parent.name}, in process, "
-          f"{found.get('pages', '?')} PDF pages): {total:.1f} s")  # fmt: skip
+    print(f"    stages of one {formats} build ({config_path.parent.name}, in process, "
+          f"{found.get('pages', 'no')} PDF pages): {total:.1f} s")  # fmt: skip
     for label, *_ in STAGES:
         if label in spent:
             print(f"    {label:<28} {spent[label]:6.2f} s  peak {peaks[label]:6.0f} MiB")
@@ -202,9 +216,10 @@ def main() -> None:
     parser.add_argument("--builds", default="full,json", help="full (pdf,html,json) and/or json")
     parser.add_argument("--stages", action="store_true", help="also time each stage")
     parser.add_argument("--stages-of", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--stage-formats", default=BUILDS["full"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stages_of:
-        stage_timings(args.stages_of)
+        stage_timings(args.stages_of, args.stage_formats)
         return
     sizes = [int(s) for s in args.sizes.split(",")]
     unknown = [s for s in sizes if s not in SIZES]
