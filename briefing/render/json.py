@@ -24,7 +24,11 @@ SCHEMA_PATH = "schema/briefing.schema.json"
 
 
 def _clean(value: Any) -> Any:
-    """Plain JSON values: rounded finite floats, lists for tuples, string keys."""
+    """Plain JSON values: rounded finite floats, lists for tuples, string keys.
+
+    Dataclasses become dicts in field order on the way (one pass, where
+    `dataclasses.asdict` would first deep-copy every value).
+    """
     if isinstance(value, bool) or value is None or isinstance(value, int | str):
         return value
     if isinstance(value, float):
@@ -36,6 +40,8 @@ def _clean(value: Any) -> Any:
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "item"):  # a numpy scalar that slipped through
         return _clean(value.item())
     return str(value)
@@ -43,7 +49,7 @@ def _clean(value: Any) -> Any:
 
 def briefing_data(briefing: Briefing) -> dict[str, Any]:
     """The briefing as JSON-ready values, in the model's field order."""
-    data: dict[str, Any] = _clean(dataclasses.asdict(briefing))
+    data: dict[str, Any] = _clean(briefing)
     return data
 
 
