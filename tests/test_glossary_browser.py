@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from briefing.translate.export import anchor, search_text, write_glossary
+from briefing.render.glossary_page import write_glossary
+from briefing.translate.export import anchor, search_text
 from briefing.translate.glossary import Glossary, load_glossary
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -30,7 +30,7 @@ class ChartText:
     @property
     def label(self) -> str:
         """Title and description in one sentence pair: the accessible name."""
-        return f"{self.title}. {self.description}"
+        return f"{self.title}. {self.description}" if self.description else self.title
 
 
 def chart_texts(
@@ -52,7 +52,8 @@ def chart_texts(
 
 def _burn(briefing: Briefing, words: Any) -> str:
     service = burn_service(briefing)
-    assert service is not None
+    if service is None or not service.burn:
+        return ""
     before = briefing.period.start
     previous, largest, drop_day = 1.0, 0.0, None
     for point in service.burn:
@@ -74,6 +75,8 @@ def _burn(briefing: Briefing, words: Any) -> str:
 
 def _risk_minutes(briefing: Briefing, words: Any) -> str:
     risks = risks_largest_first(briefing)
+    if not risks:
+        return ""
     top = risks[0]
     names = service_names(briefing)
     return str(
@@ -91,6 +94,8 @@ def _risk_minutes(briefing: Briefing, words: Any) -> str:
 
 def _exceedance(briefing: Briefing, words: Any) -> str:
     points = sorted(briefing.risks.loss_exceedance, key=lambda p: p.loss)
+    if not points:
+        return ""
     picked = []
     for chance in CHANCES:
         point = next((p for p in points if p.probability <= chance), None)
