@@ -186,10 +186,11 @@ def render_template(env: jinja2.Environment, name: str, context: Mapping[str, An
             f"template {err.name or name}: {err.message}", where=where, hint=_hint(where)
         ) from None
     except jinja2.TemplateNotFound as err:
+        frame = _template_frame(err.__traceback__)
         raise BriefingError(
             f"template not found: {err.name}",
-            where=_template_frame(err.__traceback__),
-            hint='the packaged templates are reachable as "default/NAME"',
+            where=frame,
+            hint=f'{_hint(frame)}; the packaged templates are reachable as "default/NAME"',
         ) from None
     except Exception as err:
         frame = _template_frame(err.__traceback__)
