@@ -40,6 +40,7 @@ from briefing.model import Briefing
 from briefing.render import filters
 from briefing.render.chart_text import chart_texts
 from briefing.render.templates import PACKAGED, Look, environment, render_template
+from briefing.translate.words import period_words
 
 DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
 TEMPLATES = PACKAGED
@@ -107,7 +108,7 @@ def render_subject(template: str, briefing: Briefing) -> str:
     """The subject from `delivery.email.subject` ({organization}, {period}, {headline}, {figure})."""
     values = {
         "organization": briefing.organization,
-        "period": filters.month_label(briefing.period.start, briefing.locale),
+        "period": filters.period_name(briefing.period.label, briefing.locale),
         "period_label": briefing.period.label,
         "headline": briefing.headline.text.rstrip(". "),
         "figure": headline_figure(briefing),
@@ -127,11 +128,18 @@ def _context(
     briefing: Briefing, pdf_name: str, chart_cids: dict[str, str], look: Look, logo_cid: str
 ) -> dict[str, object]:
     locale, currency = briefing.locale, briefing.currency
+    words = period_words(briefing.period.label)
     facts = []
     for fact in briefing.facts[:5]:
         moved = filters.change(
-            fact.change, fact.unit, fact.better_when, currency=currency, locale=locale
+            fact.change,
+            fact.unit,
+            fact.better_when,
+            currency=currency,
+            locale=locale,
+            period_noun=words.noun,
         )
+        better_or_worse = moved.tone in ("better", "worse")
         facts.append(
             {
                 "value": filters.format_value(
@@ -139,7 +147,7 @@ def _context(
                 ),
                 "text": fact.text,
                 "change": f"{moved.arrow} {moved.text}".strip()
-                + (f", {moved.tone} than last month" if moved.tone in ("better", "worse") else ""),
+                + (f", {moved.tone} than last {words.noun}" if better_or_worse else ""),
                 "tone": moved.tone,
             }
         )
@@ -148,7 +156,8 @@ def _context(
     names = {s.id: s.name for s in briefing.services}
     return {
         "organization": briefing.organization,
-        "month": filters.month_label(briefing.period.start, locale),
+        "period_name": filters.period_name(briefing.period.label, locale),
+        "period_words": words,
         "figure": headline_figure(briefing),
         "headline": headline,
         "service_name": names.get(headline.service or "", headline.service or ""),

@@ -17,6 +17,7 @@ import jinja2
 from briefing.model import Briefing
 from briefing.render import filters
 from briefing.render.context import burn_service, risks_largest_first, service_names
+from briefing.translate.words import period_words
 
 TEMPLATE = "_charts.txt.j2"
 CHANCES = (0.5, 0.1)  # the loss curve is described where it falls to these chances
@@ -41,9 +42,10 @@ def chart_texts(
         {"locale": briefing.locale, "currency": briefing.currency, "timezone": briefing.timezone}
     )
     describe = {"burn": _burn, "risk_minutes": _risk_minutes, "loss_exceedance": _exceedance}
+    noun = period_words(briefing.period.label).noun
     return {
         kind: ChartText(
-            " ".join(str(words.title(kind)).split()),
+            " ".join(str(words.title(kind, noun)).split()),
             " ".join(str(describe[kind](briefing, words)).split()),
         )
         for kind in kinds
@@ -60,7 +62,7 @@ def _burn(briefing: Briefing, words: Any) -> str:
         if previous - point.budget_remaining > largest:
             largest, drop_day = previous - point.budget_remaining, before
         previous, before = point.budget_remaining, point.at
-    period = filters.month_label(briefing.period.start, briefing.locale)
+    period = filters.period_name(briefing.period.label, briefing.locale)
     return str(
         words.burn(
             service.name,

@@ -124,7 +124,15 @@ def _value(ctx: Context, value: float | None, unit: str) -> str:
 
 
 def _change(ctx: Context, delta: float | None, unit: str, better_when: str) -> filters.Change:
-    return filters.change(delta, unit, better_when, currency=ctx["currency"], locale=ctx["locale"])
+    words = ctx.get("period_words")  # "better than last quarter"; month where none is given
+    return filters.change(
+        delta,
+        unit,
+        better_when,
+        currency=ctx["currency"],
+        locale=ctx["locale"],
+        period_noun=words.noun if words is not None else "month",
+    )
 
 
 # --------------------------------------------------------------------------- the environment
