@@ -213,3 +213,18 @@ def test_packaged_templates_are_the_top_level_templates_folder() -> None:
     assert top.resolve() == PACKAGED.resolve()
     blocks = set(re.findall(r"{%\s*block (\w+)", (top / "briefing.html.j2").read_text()))
     assert {"cover", "headline", "decision", "facts", "body", "appendix"} <= blocks
+
+
+def test_glossary_page_takes_the_palette_and_the_override_folder(tmp_path: Path) -> None:
+    from briefing.render.glossary_page import render_glossary_html
+    from briefing.translate.glossary import load_glossary
+
+    glossary = load_glossary()
+    page = render_glossary_html(glossary, look=Look(palette=Palette(accent=ACCENT)))
+    assert f"--accent: {ACCENT};" in page
+    assert "#0b4f9c" not in page  # no palette of its own any more
+    folder = override(
+        tmp_path, {"glossary.html.j2": "<h1>{{ title }}</h1><p>{{ count }} words</p>\n"}
+    )
+    page = render_glossary_html(glossary, title="Lexicon", look=Look(templates=folder))
+    assert page == f"<h1>Lexicon</h1><p>{len(glossary)} words</p>\n"
