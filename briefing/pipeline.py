@@ -146,10 +146,12 @@ def build(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    pdf_variant: str | None = None,
     group: str | None = None,
 ) -> BuildResult:
     """All stages; writes the requested files under `out_dir` when given.
 
+    `pdf_variant` (e.g. "pdf/a-3b") replaces `report.pdf_variant` for this build.
     With `group`, the briefing of that unit's services only, written as
     `briefing-<period>-<group slug>.*` beside the organisation's.
     """
@@ -158,7 +160,9 @@ def build(
     briefing = build_briefing(
         config, period, glossary=glossary, strict=strict, now=now, progress=progress, group=group
     )
-    return finish(briefing, config, period, glossary, formats, out_dir, strict, progress)
+    return finish(
+        briefing, config, period, glossary, formats, out_dir, strict, progress, pdf_variant
+    )
 
 
 def build_all_groups(
@@ -170,6 +174,7 @@ def build_all_groups(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    pdf_variant: str | None = None,
 ) -> list[BuildResult]:
     """The organisation's briefing and one per unit, from inputs read once.
 
@@ -193,7 +198,9 @@ def build_all_groups(
             inputs, config, period, glossary=glossary, now=now, progress=progress, group=group
         )
         results.append(
-            finish(briefing, config, period, glossary, formats, out_dir, strict, progress)
+            finish(
+                briefing, config, period, glossary, formats, out_dir, strict, progress, pdf_variant
+            )
         )
     return results
 
@@ -213,12 +220,14 @@ def finish(
     out_dir: Path | None,
     strict: bool,
     progress: Progress | None,
+    pdf_variant: str | None = None,
 ) -> BuildResult:
     """Stage 4: render the briefing, lint its executive pages, write its files."""
     log.info("Step 4/4 - Rendering %s", ", ".join(formats))
     if progress:
         progress("Rendering " + ", ".join(formats))
     from briefing.render import render
+    from briefing.render.templates import Look
 
     wanted = list(formats)
     if "pdf" in wanted and "html" not in wanted:
@@ -229,6 +238,8 @@ def finish(
         glossary=glossary,
         paper_size=config.report.paper_size,
         classification=config.report.classification,
+        look=Look.of(config.report),
+        pdf_variant=pdf_variant or config.report.pdf_variant,
     )
     warnings = tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
     outputs = {k: v for k, v in outputs.items() if k in formats}
