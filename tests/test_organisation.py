@@ -231,3 +231,34 @@ def test_a_units_briefing_answers_to_its_own_owners(tmp_path: Path) -> None:
     assert "Online checkout" not in discovery.headline.text + discovery.headline.decision
     assert [s.id for s in discovery.services] == ["search", "catalog"]
     assert [g.name for g in whole.groups] == ["Commerce", "Discovery", "Identity"]
+
+
+def test_all_groups_writes_each_units_pdf_with_only_its_services(tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    small = make_organisation(
+        Organisation(services=4, days=30, incidents=12, risks=4, groups=2), tmp_path / "small"
+    )
+    out = tmp_path / "out"
+    code, stdout, stderr = run(
+        "build", "--config", str(small), "--all-groups", "--format", "pdf", "--out", str(out)
+    )
+    assert code == 0, stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "briefing-2026-10-unit-a.pdf",
+        "briefing-2026-10-unit-b.pdf",
+        "briefing-2026-10.pdf",
+    ]
+    assert stdout.count("wrote ") == 3
+
+    def text(name: str) -> str:
+        return " ".join(page.extract_text() for page in PdfReader(out / name).pages)
+
+    # Unit A: services 000 and 002; Unit B: 001 and 003
+    whole, unit_a = text("briefing-2026-10.pdf"), text("briefing-2026-10-unit-a.pdf")
+    assert all(f"Service {n:03d}" in whole for n in range(4))
+    assert "Service 000" in unit_a
+    assert "Service 002" in unit_a
+    assert "Service 001" not in unit_a
+    assert "Service 003" not in unit_a
+    assert "Unit A" in unit_a
