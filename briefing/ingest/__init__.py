@@ -145,6 +145,8 @@ def display_path(path: str, base: Path) -> str:
     Keeps machine paths out of the briefing and the same inputs giving the same bytes
     wherever the workspace sits.
     """
+    if "://" in path:
+        return path  # a live source: its URL, never a file path
     try:
         return Path(path).resolve().relative_to(base.resolve()).as_posix()
     except ValueError:

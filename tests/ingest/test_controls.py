@@ -59,8 +59,8 @@ def test_rows_kept_unknown_chance_kept_and_bad_rows_rejected(tmp_path: Path) -> 
     assert table["probability"].iloc[3] == 0.25
     got = [(r.line, r.column, r.reason) for r in quality.rejections]
     assert got == [
-        (6, "events", "events must be a whole number of prevented events"),
-        (7, "events", "events must not be negative"),
+        (6, "events", "events 1.5 is not a whole number"),
+        (7, "events", "events is negative"),
         (8, "probability", "probability 1.2 is outside 0..1"),
         (
             9,
