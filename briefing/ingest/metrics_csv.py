@@ -48,7 +48,9 @@ def _streamed(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
-        convert_options=pacsv.ConvertOptions(column_types=TYPED, strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=TYPED, null_values=[""], strings_can_be_null=False
+        ),
     )
     check_header(reader.schema.names, path)
     if any(reader.schema.field(c).type != TYPED[c] for c in METRIC_COLUMNS):

@@ -43,10 +43,11 @@ def check_header(names: Sequence[str], path: Path | str, *, line: int | None = 1
     for column in METRIC_COLUMNS:
         positions = [i + 1 for i, name in enumerate(names) if name == column]
         if len(positions) > 1:
+            listed = ", ".join(map(str, positions[:-1])) + f" and {positions[-1]}"
             raise BriefingError(
                 f"column {column!r} appears {len(positions)} times in the header "
-                f"(columns {', '.join(map(str, positions))}): briefing cannot tell which to read",
-                where=Location(path, line, None if line else column),
+                f"(columns {listed}): briefing cannot tell which to read",
+                where=Location(path, line, column),
                 hint="keep one column of each name (rename or drop the others)",
             )
 
