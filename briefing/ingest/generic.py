@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -89,13 +89,21 @@ def resolve_columns(
     fields: tuple[str, ...],
     required: tuple[str, ...],
 ) -> dict[str, int]:
-    """Our field -> index of the export's column (first occurrence of repeated names)."""
+    """Our field -> index of the export's column; a column we read may not repeat."""
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         positions.setdefault(name, index)
     result: dict[str, int] = {}
     for field in fields:
         theirs = str(mapping.get(field, field))
+        repeats = [i + 1 for i, name in enumerate(header) if name == theirs]
+        if len(repeats) > 1:
+            raise BriefingError(
+                f"column {theirs!r} appears {len(repeats)} times in the header (columns "
+                f"{', '.join(map(str, repeats[:-1]))} and {repeats[-1]}): briefing cannot tell which to read",
+                where=Location(path, 1, theirs),
+                hint="keep one column of each name (rename or drop the others)",
+            )
         if theirs in positions:
             result[field] = positions[theirs]
         elif field in required or field in mapping:
@@ -151,10 +159,13 @@ def read_incidents_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
                 if isinstance(item, dict)
                 else None
             )
-            rows[field].append(None if value is None else str(value))
+            usable = isinstance(value, str | int | float) and not isinstance(value, bool)
+            rows[field].append(str(value) if usable else None)
     # JSON has no physical lines per row: report the 1-based position in the list
     lines = np.arange(1, len(data) + 1, dtype=np.int64)
-    return build_incidents(rows, lines, entry, ctx, "json")
+    not_object = np.array([not isinstance(item, dict) for item in data], dtype=bool)
+    first = [(not_object, None, lambda i: f"item {i + 1} is not an incident object")]
+    return build_incidents(rows, lines, entry, ctx, "json", first=first)
 
 
 def lookup_path(item: Mapping[str, Any], dotted: str) -> Any:
@@ -170,6 +181,24 @@ def lookup_path(item: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
+def folded_service_names(ctx: ReadContext) -> dict[str, str]:
+    """Service ids and business names, lower-cased -> the service id they name."""
+    folded: dict[str, str] = {i.lower(): i for i in ctx.service_ids}
+    for service in ctx.config.services:
+        folded.setdefault(service.name.strip().lower(), service.id)
+    return folded
+
+
+def _match_services(names: pd.Series, ctx: ReadContext) -> pd.Series:
+    """An export's service names -> ids: exactly, then ignoring case, then by business name."""
+    exact = names.isin(set(ctx.service_ids)).fillna(False)
+    if exact.all():
+        return names
+    folded = folded_service_names(ctx)
+    matched = names.str.lower().map(folded)
+    return names.where(exact | matched.isna(), matched).astype("string")
+
+
 def build_incidents(
     rows: Mapping[str, list[Any]],
     lines: np.ndarray,
@@ -179,6 +208,7 @@ def build_incidents(
     *,
     notes: list[str] | None = None,
     categories: list[str | None] | None = None,
+    first: Sequence[tuple[np.ndarray, str | None, str | Callable[[int], str]]] = (),
 ) -> Loaded:
     """Validate incident rows (our field names, text values) into the canonical table.
 
@@ -192,6 +222,8 @@ def build_incidents(
         {f: pd.Series(rows.get(f, [None] * len(lines)), dtype="string") for f in INCIDENT_FIELDS}
     )
     checks = RowChecks(lines)
+    for mask, column, reason in first:
+        checks.reject(mask, column, reason)
     tz = source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set)
     fmt_ts = entry.options.get("timestamp_format")
     stamps = {}
@@ -210,7 +242,7 @@ def build_incidents(
         notes.extend(parsed.repeated_note(col))
     ids = frame["id"].str.strip()
     checks.reject((ids.isna() | (ids == "")).to_numpy(), "id", "id is empty")
-    service = frame["service"].str.strip()
+    service = _match_services(frame["service"].str.strip(), ctx)
     known = set(ctx.service_ids)
     checks.reject((service.isna() | (service == "")).to_numpy(), "service", "service is empty")
     checks.reject(
@@ -305,5 +337,7 @@ def build_incidents(
         }
     )[keep]
     return Loaded(
-        table=conform(table, "incidents"), quality=(checks.quality(str(path), fmt, notes=notes),)
+        table=conform(table, "incidents"),
+        quality=(checks.quality(str(path), fmt, notes=notes),),
+        lines=tuple(int(x) for x in lines[keep]),
     )
