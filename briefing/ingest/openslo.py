@@ -409,7 +409,8 @@ def _check_alert_policies(
                     f"names AlertPolicy {policy['alertPolicyRef']!r}, which is not defined",
                 )
             continue
-        body = policy.get("spec") if isinstance(policy.get("spec"), dict) else {}
+        spec_of_policy = policy.get("spec")
+        body: dict[str, Any] = spec_of_policy if isinstance(spec_of_policy, dict) else {}
         for key, kind, ref in (
             ("conditions", "AlertCondition", "conditionRef"),
             ("notificationTargets", "AlertNotificationTarget", "targetRef"),
