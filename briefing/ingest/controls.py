@@ -18,7 +18,7 @@ import pyarrow as pa
 from briefing.config import SourceEntry
 from briefing.errors import Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.counts import read_counts
+from briefing.ingest.counts import read_counts, to_floats
 from briefing.ingest.generic import iter_csv_records, resolve_columns
 from briefing.ingest.rows import RowChecks, source_timezone
 from briefing.ingest.tables import conform
@@ -65,12 +65,12 @@ def read_controls(entry: SourceEntry, ctx: ReadContext) -> Loaded:
         "service",
         lambda i: f"service {service.iloc[i]!r} is not in briefing.yaml services",
     )
-    events = read_counts(pa.array(frame["events"].to_numpy(object), pa.string()), "events", where)
+    events = read_counts(pa.Array.from_pandas(frame["events"]), "events", where)
     events.reject_into(checks, "events")
     prob_text = frame["probability"].fillna("").str.lower()
     unknown = prob_text.isin(UNKNOWN_WORDS).to_numpy()
     percent = prob_text.str.endswith("%").to_numpy()
-    numbers = pd.to_numeric(prob_text.str.rstrip("%").where(~unknown), errors="coerce")
+    numbers = pd.Series(to_floats(prob_text.str.rstrip("%").where(~unknown)))
     numbers = numbers.where(~percent, numbers / 100.0)
     checks.reject(
         numbers.isna().to_numpy() & ~unknown,

@@ -64,14 +64,19 @@ def read_counts(col: pa.Array | pa.ChunkedArray, name: str, where: Location) -> 
     text = _as_text(col, name, where)
     stripped = text.str.strip()
     empty = empty | (stripped == "").fillna(True).to_numpy(dtype=bool)
-    parsed = pd.to_numeric(stripped.where(~empty), errors="coerce")
-    numbers = np.asarray(parsed.astype("float64").fillna(np.nan), dtype=np.float64)
+    numbers = to_floats(stripped.where(~empty))
     nan_text = stripped.str.lower().isin(_NAN_WORDS).fillna(False).to_numpy(dtype=bool)
     unreadable = ~empty & np.isnan(numbers) & ~nan_text
     problems: list[tuple[np.ndarray, Reason]] = [
         (unreadable, lambda i: f"{name} {str(stripped.iloc[i])[:40]!r} is not a number")
     ]
     return _numbers(np.where(nan_text, np.nan, numbers), name, empty | unreadable, problems)
+
+
+def to_floats(text: pd.Series) -> np.ndarray:
+    """Text -> float64 (NaN where it is not a number), whatever width the numbers have."""
+    parsed = pd.to_numeric(text, errors="coerce")
+    return np.asarray(parsed.astype("Float64").astype("float64"), dtype=np.float64)
 
 
 def _as_text(col: pa.Array, name: str, where: Location) -> pd.Series:

@@ -21,6 +21,7 @@ import pandas as pd
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.counts import to_floats
 from briefing.ingest.rows import RowChecks, source_timezone
 from briefing.ingest.tables import conform, normalize_severity
 from briefing.ingest.timestamps import parse_timestamps
@@ -290,7 +291,7 @@ def build_incidents(
     )
     checks.reject(sev.isna().to_numpy(), "severity", "severity is empty")
     impact_text = frame["impact"].str.strip()
-    impact = pd.to_numeric(impact_text.where(impact_text != ""), errors="coerce")
+    impact = pd.Series(to_floats(impact_text.where(impact_text != "")))
     checks.reject(
         (impact.isna() & impact_text.notna() & (impact_text != "")).to_numpy(),
         "impact",
