@@ -19,7 +19,7 @@ import pandas as pd
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents
+from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents, lookup_path
 
 
 class IncidentRows:
@@ -44,6 +44,14 @@ class IncidentRows:
             )
         lines = np.asarray(self.lines, dtype=np.int64)
         return build_incidents(self.rows, lines, entry, ctx, fmt, notes=notes)
+
+
+def mapped(item: Any, entry: SourceEntry, field: str) -> Any:
+    """An optional field the config maps to a path in each item (`mapping: {risk: fields.risk}`)."""
+    path = dict(entry.options.get("mapping") or {}).get(field)
+    if path is None or not isinstance(item, dict):
+        return None
+    return lookup_path(item, str(path))
 
 
 def incident_list(data: Any, keys: tuple[str, ...], path: Path, tool: str) -> list[Any]:

@@ -17,6 +17,7 @@ from briefing.ingest.incident_exports import (
     IncidentRows,
     ServiceMatcher,
     incident_list,
+    mapped,
     shift,
 )
 from briefing.textfiles import load_json
@@ -60,6 +61,7 @@ def read_incidentio(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             started_at=started,
             detected_at=detected,
             resolved_at=resolved,
+            risk=mapped(item, entry, "risk"),
         )
     notes = []
     if start_from_created:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from briefing.config import SourceEntry
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher, incident_list
+from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher, incident_list, mapped
 from briefing.textfiles import load_json
 
 CLOSED = ("resolved", "closed")
@@ -45,6 +45,7 @@ def read_opsgenie(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             started_at=started,
             detected_at=item.get("createdAt"),
             resolved_at=resolved,
+            risk=mapped(item, entry, "risk"),
         )
     notes = []
     if start_from_created:

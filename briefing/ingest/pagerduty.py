@@ -21,6 +21,7 @@ from briefing.ingest.incident_exports import (
     ServiceMatcher,
     earliest,
     incident_list,
+    mapped,
     shift,
 )
 from briefing.textfiles import check_size, load_json
@@ -73,6 +74,7 @@ def _read_rest(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
             started_at=item.get("created_at"),
             detected_at=acknowledged,
             resolved_at=item.get("resolved_at") or _resolved_by_status(item),
+            risk=mapped(item, entry, "risk"),
         )
     notes = []
     if by_urgency:
@@ -131,5 +133,6 @@ def _read_analytics(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
             detected_at=acknowledged,
             resolved_at=cell(cells, "resolved_at")
             or shift(created, cell(cells, "seconds_to_resolve")),
+            risk=cell(cells, str(dict(entry.options.get("mapping") or {}).get("risk", "risk"))),
         )
     return rows.build(entry, ctx, "pagerduty", [])
