@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -147,6 +148,26 @@ def moment(value: str | None, locale: str, timezone: str) -> str:
         format_time(local, "short", tzinfo=zone, locale=locale),
         format_date(local.date(), "medium", locale=locale),
     )
+
+
+def day_month(value: str | date, locale: str) -> str:
+    """A day without its year, short (en_GB: 15 Nov), for subject lines."""
+    return format_skeleton("MMMd", _parse(value), locale=locale)
+
+
+def whole_parts(parts: Sequence[float]) -> list[int]:
+    """`parts` rounded to whole units so that they add up to their rounded sum (largest remainder).
+
+    A printed total then equals the sum of its printed parts.
+    """
+    target = round(math.fsum(parts))
+    floors = [math.floor(part) for part in parts]
+    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
+    short = target - sum(floors)
+    result = list(floors)
+    for i in order[: max(0, min(short, len(parts)))]:
+        result[i] += 1
+    return result
 
 
 def month_label(start: str, locale: str) -> str:

@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefing import __version__
@@ -63,8 +63,14 @@ def build_briefing(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
 ) -> Briefing:
-    """Stages 1-3: ingest, compute, translate."""
+    """Stages 1-3: ingest, compute, translate.
+
+    `allow_incomplete`: a service with partial data may be the headline;
+    `issued`: the issue date on the cover, instead of the policy's rule.
+    """
     step = progress or (lambda message: None)
     log.info("Step 1/4 - Reading inputs")
     step("Reading inputs")
@@ -82,7 +88,9 @@ def build_briefing(
         fail_on_rejections(inputs.data_quality)
     log.info("Step 2/4 - Computing")
     step("Computing")
-    findings = compute(inputs, config, period, now=now)
+    findings = compute(
+        inputs, config, period, now=now, allow_incomplete=allow_incomplete, issued=issued
+    )
     log.info("Step 3/4 - Translating")
     step("Translating")
     return translate(findings, glossary or load_glossary(config.glossary), config)
@@ -108,6 +116,8 @@ def build(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
 ) -> BuildResult:
     """All stages; writes the requested files under `out_dir` when given."""
     unknown = [f for f in formats if f not in FORMATS]
@@ -115,7 +125,14 @@ def build(
         raise BriefingError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
     glossary = load_glossary(config.glossary)
     briefing = build_briefing(
-        config, period, glossary=glossary, strict=strict, now=now, progress=progress
+        config,
+        period,
+        glossary=glossary,
+        strict=strict,
+        now=now,
+        progress=progress,
+        allow_incomplete=allow_incomplete,
+        issued=issued,
     )
     log.info("Step 4/4 - Rendering %s", ", ".join(formats))
     if progress:

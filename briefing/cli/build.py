@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -54,6 +55,18 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     help="Folder for briefing-YYYY-MM.{pdf,html,json}.",
 )
 @strict_option
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Let a service whose data covers too little of the period be the headline "
+    "(page 1 then says how much of the period its figure covers).",
+)
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Issue date printed on the cover (default: the first working day after the period).",
+)
 @debug_option
 @log_format_option
 def build(
@@ -62,6 +75,8 @@ def build(
     formats: str,
     out_dir: Path,
     strict: bool,
+    allow_incomplete: bool,
+    issued: datetime | None,
     debug: bool,
     log_format: str,
 ) -> None:
@@ -72,6 +87,7 @@ def build(
       briefing build                       # ./briefing.yaml, else the bundled sample
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
       briefing build --format json --strict
+      briefing build --allow-incomplete --issued 2026-11-03
     """
     from briefing.pipeline import build as run_build
     from briefing.pipeline import resolve_period, utc_now
@@ -89,10 +105,15 @@ def build(
             strict=strict,
             now=utc_now(),
             progress=progress,
+            allow_incomplete=allow_incomplete,
+            issued=issued.date() if issued is not None else None,
         )
     headline = result.briefing.headline
     click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
-    click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
+    click.echo(
+        f"Decision, to {headline.ask}: {headline.decision} "
+        f"(owner: {headline.owner}, due {headline.due})"
+    )
     for _fmt, path in result.files.items():
         click.echo(f"wrote {path}")
     rejected = result.briefing.data_quality.rows_rejected

@@ -31,12 +31,11 @@ from pathlib import Path
 import css_inline
 import jinja2
 
-from briefing.config import EmailConfig
+from briefing.config import DEFAULT_SUBJECT, EmailConfig
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
 
-DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -99,8 +98,9 @@ def headline_figure(briefing: Briefing) -> str:
 
 
 def render_subject(template: str, briefing: Briefing) -> str:
-    """The subject from `delivery.email.subject` ({organization}, {period}, {headline}, {figure})."""
+    """The subject from `delivery.email.subject`; the default is the ask in a few words."""
     values = {
+        "ask": briefing.headline.summary or briefing.headline.decision,
         "organization": briefing.organization,
         "period": filters.month_label(briefing.period.start, briefing.locale),
         "period_label": briefing.period.label,
@@ -113,7 +113,8 @@ def render_subject(template: str, briefing: Briefing) -> str:
     except (KeyError, IndexError, ValueError) as err:
         raise BriefingError(
             f"delivery.email.subject: cannot fill the template {template!r}: {err}",
-            hint="use only {organization}, {period}, {period_label}, {headline}, {figure}, {decision}",
+            hint="use only {ask}, {organization}, {period}, {period_label}, {headline}, {figure}, "
+            "{decision}",
         ) from None
     return " ".join(subject.split())  # no line breaks in a header
 
