@@ -144,7 +144,10 @@ def faster_response(
     windows: Mapping[str, Window],
     prices: Mapping[str, float],
     policy: Policy,
+    *,
+    noun: str = "month",
 ) -> ResponseResult:
+    """Minutes saved against the reference times; `noun` names the period in the basis."""
     undetected = sum(1 for item in items if item.ttd_minutes is None or item.ttr_minutes is None)
     usable = {key: w for key, w in windows.items() if w.count > 0}
     outages = _outages(items, baseline, usable)

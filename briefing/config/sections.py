@@ -8,13 +8,12 @@ from typing import Any
 
 from briefing.config.fields import (
     ENV_NAME,
-    PERIOD_LABEL,
     SERVICE_ID,
-    FieldChecker,
     format_from_extension,
     iso_day,
     kind_of,
 )
+from briefing.config.look import LookChecker
 from briefing.config.values import (
     ASKS,
     DEFAULT_IMPACT_BY_SEVERITY,
@@ -38,7 +37,7 @@ from briefing.config.values import (
 )
 
 
-class ConfigChecker(FieldChecker):
+class ConfigChecker(LookChecker):
     """Validates the plain data of briefing.yaml section by section."""
 
     def config(self, data: dict[str, Any]) -> Config | None:
@@ -63,10 +62,7 @@ class ConfigChecker(FieldChecker):
         currency = self.currency(data.get("currency"))
         locale = self.locale(data.get("locale"))
         timezone = self.timezone(data.get("timezone"), "timezone") or "UTC"
-        period = self.string(data.get("period"), "period")
-        if period is not None and not PERIOD_LABEL.match(period):
-            self.problem("period", f"expected YYYY-MM (e.g. 2026-10), got {period!r}")
-            period = None
+        period = self.period(data.get("period"), "period")
         services = self.services(data.get("services"))
         sources = self.sources(data.get("sources"))
         glossary = tuple(
@@ -439,7 +435,7 @@ class ConfigChecker(FieldChecker):
         schedule = None
         if data.get("schedule") is not None:
             raw = self.mapping(data.get("schedule"), "delivery.schedule")
-            self.keys(raw, {"cron", "timezone"}, "delivery.schedule")
+            self.keys(raw, {"cron", "timezone", "period"}, "delivery.schedule")
             cron = self.string(raw.get("cron"), "delivery.schedule.cron", required=True) or ""
             if cron:
                 try:
@@ -449,7 +445,13 @@ class ConfigChecker(FieldChecker):
                 except (ValueError, KeyError) as err:
                     self.problem("delivery.schedule.cron", f"not a valid cron expression: {err}")
             tz = self.timezone(raw.get("timezone"), "delivery.schedule.timezone") or "UTC"
-            schedule = ScheduleConfig(cron, tz)
+            kind = self.string(raw.get("period"), "delivery.schedule.period") or "month"
+            if kind not in ("month", "quarter", "year", "week"):
+                self.problem(
+                    "delivery.schedule.period",
+                    f"expected month, quarter, year or week, got {kind!r}",
+                )
+            schedule = ScheduleConfig(cron, tz, kind)
         ledger = None
         if data.get("ledger") is not None:
             text = self.string(data.get("ledger"), "delivery.ledger") or ""
@@ -472,6 +474,7 @@ class ConfigChecker(FieldChecker):
             "attempts",
             "backoff_seconds",
             "timeout_seconds",
+            "pdf_variant",
         }
         self.keys(data, allowed, "delivery.email")
         host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
@@ -533,11 +536,16 @@ class ConfigChecker(FieldChecker):
                 low_open=True,
             )
             or 30.0,
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "delivery.email.pdf_variant"),
         )
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
-        self.keys(data, {"paper_size", "classification"}, "report")
+        self.keys(
+            data,
+            {"paper_size", "classification", "templates", "logo", "palette", "pdf_variant"},
+            "report",
+        )
         paper = self.string(data.get("paper_size"), "report.paper_size", default="A4") or "A4"
         if paper.lower() not in ("a4", "letter"):
             self.problem("report.paper_size", f"expected A4 or Letter, got {paper!r}")
@@ -546,4 +554,8 @@ class ConfigChecker(FieldChecker):
             paper_size="A4" if paper.lower() == "a4" else "Letter",
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
+            templates=self.template_folder(data.get("templates")),
+            logo=self.logo(data.get("logo")),
+            palette=self.palette(data.get("palette")),
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
         )

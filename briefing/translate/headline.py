@@ -199,11 +199,11 @@ def _cause(
             )
     elif chosen:
         text = (
-            f"{voice.count(len(chosen), disruption)} this month named these risks: "
+            f"{voice.count(len(chosen), disruption)} this {voice.noun} named these risks: "
             f"{join([_incident_words(i, voice, titles) for i in chosen])}.{matched}"
         )
     else:
-        text = f"No {disruption} this month named these risks."
+        text = f"No {disruption} this {voice.noun} named these risks."
     return replace(cause, text=text)
 
 

@@ -58,7 +58,7 @@ def response_basis(counts: ResponseCounts, voice: Voice) -> str:
         )
     faster = counts.faster
     parts = [
-        f"{voice.number(faster)} of this month's {voice.count(counts.incidents, disruption)} "
+        f"{voice.number(faster)} of this {voice.noun}'s {voice.count(counts.incidents, disruption)} "
         f"{'was' if faster == 1 else 'were'} noticed and fixed faster than before; each minute "
         "saved is valued at the cost of a minute of downtime times the share of users affected."
     ]
@@ -130,10 +130,10 @@ def _window_words(window: BaselineWindow, voice: Voice) -> str:
 
 def prevented_basis(counts: PreventedCounts, voice: Voice) -> str:
     if counts.records == 0:
-        text = "No events stopped by controls were recorded this month, so none is claimed."
+        text = f"No events stopped by controls were recorded this {voice.noun}, so none is claimed."
     else:
         text = (
-            f"Controls stopped {voice.count(counts.events, 'event')} this month "
+            f"Controls stopped {voice.count(counts.events, 'event')} this {voice.noun} "
             f"({voice.count(counts.records, 'record')}); "
             f"{voice.count(counts.claimed_events, 'event')} count, each valued at the chance it "
             "would have caused an outage times what one such outage costs: (time to notice + "
@@ -152,8 +152,8 @@ def prevented_basis(counts: PreventedCounts, voice: Voice) -> str:
         )
     if counts.outside:
         skipped.append(
-            f"{voice.count(counts.outside, 'record')} dated outside this month count in their "
-            "own month"
+            f"{voice.count(counts.outside, 'record')} dated outside this {voice.noun} count in "
+            f"their own {voice.noun}"
         )
     if skipped:
         text += " " + capital("; ".join(skipped)) + "."
@@ -169,7 +169,8 @@ def reduction_basis(counts: ReductionCounts, voice: Voice) -> str:
     text = (
         f"{voice.count(counts.risks, 'risk')} in the register "
         f"{'is' if counts.risks == 1 else 'are'} described before and after a fix: the yearly "
-        "cost before minus the yearly cost now, for the part of the year this month covers "
+        "cost before minus the yearly cost now, for the part of the year "
+        f"{'the calendar year' if voice.noun == 'year' else 'this ' + voice.noun} covers "
         f"({voice.number(counts.period_minutes)} of {voice.number(counts.year_minutes)} minutes)."
     )
     if counts.worse:

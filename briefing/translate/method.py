@@ -18,24 +18,25 @@ def method_notes(findings: Findings, voice: Voice) -> list[str]:
     allowance = voice.say("error budget")
     disruption = voice.say("incident")
     policy = voice.config.policy
+    noun = voice.noun
     notes = [
-        f"The month runs from {period.start.isoformat()} to {period.end.isoformat()} "
+        f"The {noun} runs from {period.start.isoformat()} to {period.end.isoformat()} "
         f"({voice.timezone} time), {voice.number(period.minutes)} minutes.",
         f"A service's {allowance} is the share of requests its target lets fail: a 99.9% target "
         "allows 1 failed request in 1,000. Used = failed requests / allowed failed requests.",
-        "Minutes of full outage = failed requests / all requests x minutes in the month; "
+        f"Minutes of full outage = failed requests / all requests x minutes in the {noun}; "
         "their cost = those minutes x the service's cost of downtime per hour / 60.",
-        f"A {disruption}'s declared cost = its minutes inside the month x the share of users "
+        f"A {disruption}'s declared cost = its minutes inside the {noun} x the share of users "
         "affected x the cost of downtime per minute; where disruptions of one service overlap, "
         "each minute is counted once, for the one that hurt most.",
         f"A {disruption}'s measured cost and share of the {allowance} = the failed requests during "
-        "it / allowed failed requests for the month; where disruptions of one service overlap, "
+        f"it / allowed failed requests for the {noun}; where disruptions of one service overlap, "
         "each failed request counts once, for the one that hurt most, so their shares never add "
         f"up to more than the service used. Above {voice.percent(policy.postmortem_share)} it "
         "needs a written review. The failed requests outside every disruption are the "
         "failures with no incident record.",
         f"A service's figures are partial when its measurements cover less than "
-        f"{voice.percent(policy.min_coverage)} of the month; a day with failures outside every "
+        f"{voice.percent(policy.min_coverage)} of the {noun}; a day with failures outside every "
         f"disruption worth {voice.minutes(policy.unrecorded_minutes)} or more of full outage is "
         "listed as a failure with no incident record.",
     ]
@@ -90,17 +91,17 @@ def assumptions(risks: RiskSummary, loss: LossAvoided, voice: Voice) -> list[str
         "Faster response, per disruption: (reference time to notice and fix - actual time to "
         "notice and fix, never below zero) x share of users affected x cost of a minute of "
         "downtime. Without set reference times, each service's own typical times over the six "
-        "months before the month are the reference; a service without them claims nothing."
+        f"months before the {voice.noun} are the reference; a service without them claims nothing."
     )
     text.append(
         "Events stopped by controls: number of events x chance each would have caused an outage x "
         "(time to notice + time to fix) x share of users affected x cost of a minute of downtime, "
         "using the figures of the risk each event would have caused. Only events dated inside "
-        "the month count."
+        f"the {voice.noun} count."
     )
     text.append(
         "Risks made smaller: (yearly cost before the fix - yearly cost now) x minutes in the "
-        f"month / {year_minutes}."
+        f"{voice.noun} / {year_minutes}."
     )
     text.append("Where a chance, a risk or a time of notice is not known, nothing is claimed.")
     if loss.p10 is not None and loss.p90 is not None:

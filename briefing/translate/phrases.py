@@ -9,12 +9,36 @@ sentence formats a number itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from briefing import formatting
 from briefing.config import Config
 from briefing.model import Period, Term
 from briefing.translate.glossary import Glossary
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodWords:
+    """How the pages speak of the period's kind: "the quarter's allowance", "quarterly",
+    and the steps of its burn-down (a year's is drawn a week at a time)."""
+
+    noun: str
+    adjective: str
+    steps: str = "day by day"
+
+
+PERIOD_WORDS = {
+    "month": PeriodWords("month", "monthly"),
+    "quarter": PeriodWords("quarter", "quarterly"),
+    "year": PeriodWords("year", "yearly", "week by week"),
+    "week": PeriodWords("week", "weekly"),
+}
+
+
+def period_words(label: str) -> PeriodWords:
+    """The words for the kind of the period labelled `label` (2026-Q3 -> quarter)."""
+    return PERIOD_WORDS[Period.parse(label).kind]
 
 
 class Words:
@@ -52,6 +76,7 @@ class Voice:
         self.currency = config.currency
         self.timezone = config.timezone
         self.names = {s.id: s.name for s in config.services}
+        self.noun = PERIOD_WORDS[period.kind].noun  # month, quarter, year, week
 
     def say(self, term: str) -> str:
         return self.words.say(term)
@@ -82,7 +107,8 @@ class Voice:
         return formatting.day_month(value, self.locale)
 
     def month(self, period: Period | None = None) -> str:
-        return formatting.month_label((period or self.period).start.isoformat(), self.locale)
+        """The period's name: "October 2026", "Q3 2026", "week 5 of 2026"."""
+        return formatting.period_name((period or self.period).label, self.locale)
 
     def count(self, n: int, noun: str, plural: str | None = None) -> str:
         """ "1 disruption", "3 disruptions" (the count in the locale's digits)."""

@@ -22,9 +22,17 @@ from briefing.translate.glossary import Glossary
 from briefing.translate.headline import warning_words, word_headline
 from briefing.translate.loss import word_loss
 from briefing.translate.method import method_notes
-from briefing.translate.phrases import Voice, Words
+from briefing.translate.phrases import PERIOD_WORDS, PeriodWords, Voice, Words, period_words
 
-__all__ = ["REDACTED", "Words", "redact", "translate"]
+__all__ = [
+    "PERIOD_WORDS",
+    "REDACTED",
+    "PeriodWords",
+    "Words",
+    "period_words",
+    "redact",
+    "translate",
+]
 
 REDACTED = "[redacted]"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
