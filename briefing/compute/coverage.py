@@ -18,13 +18,21 @@ MINUTE = pd.Timedelta(minutes=1)
 GAP_MINUTES = 60.0  # a stretch without data longer than this is listed
 
 
+def distinct_ns(stamps: pd.Series) -> np.ndarray:
+    """The distinct timestamps as sorted int64 nanoseconds (UTC); no sort when already sorted."""
+    values = stamps.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    if len(values) > 1 and not bool(np.all(values[1:] >= values[:-1])):
+        values = np.sort(values)
+    if len(values) > 1:
+        values = values[np.concatenate(([True], values[1:] != values[:-1]))]
+    return values
+
+
 def bucket_step(stamps: pd.Series) -> pd.Timedelta:
     """The metrics' step: the median distance between distinct timestamps (1 minute if unknown)."""
     if len(stamps) < 2:
         return MINUTE
-    values = np.unique(stamps.dt.tz_convert(None).to_numpy().astype("datetime64[ns]"))
-    diffs = np.diff(values.astype(np.int64))
-    diffs = diffs[diffs > 0]
+    diffs = np.diff(distinct_ns(stamps))
     return pd.Timedelta(int(np.median(diffs)), unit="ns") if len(diffs) else MINUTE
 
 
@@ -38,11 +46,10 @@ def coverage(
     """
     start, end = period.start_utc, period.end_utc
     inside = stamps[(stamps >= start) & (stamps < end)]
-    present = np.unique(inside.dt.tz_convert(None).to_numpy().astype("datetime64[ns]"))
+    ns = distinct_ns(inside)
     expected = (end - start) / step
-    share = min(1.0, len(present) / expected) if expected > 0 else 0.0
+    share = min(1.0, len(ns) / expected) if expected > 0 else 0.0
     # each bucket's end, and the start of the next one (the period's edges close the ends)
-    ns = present.astype(np.int64)
     step_ns, limit = step.value, int(GAP_MINUTES * 60e9)
     lefts = np.concatenate(([start.value], ns + step_ns))
     rights = np.concatenate((ns, [end.value]))
