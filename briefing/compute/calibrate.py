@@ -43,8 +43,8 @@ class Fit:
     """One calibrated risk register entry and what stands behind it."""
 
     id: str
-    title: str
     service: str
+    service_name: str  # the business name (translate titles the entry)
     category: str | None
     incidents: int  # behind days between incidents and impact
     timed: int  # with a detection time: behind time to notice and time to fix
@@ -115,9 +115,7 @@ def calibrate(incidents: pd.DataFrame, services: Sequence[ServiceConfig]) -> lis
         for category in sorted(categories.unique()):
             chosen = rows[rows["category"] == category]
             rid = f"{service}-{_slug(str(category))}"
-            fits.append(
-                _fit(chosen, service, str(category), rid, f"{name}: {category}", history_days, used)
-            )
+            fits.append(_fit(chosen, service, str(category), rid, name, history_days, used))
     return [fit for fit in fits if fit is not None]
 
 
@@ -126,7 +124,7 @@ def _fit(
     service: str,
     category: str | None,
     rid: str,
-    label: str,
+    name: str,
     history_days: float,
     used: set[str],
 ) -> Fit:
@@ -152,8 +150,8 @@ def _fit(
         warnings.append(FitWarning("none_detected", count))
     return Fit(
         id=rid,
-        title=f"{label}: incidents like those of the history",
         service=service,
+        service_name=name,
         category=category,
         incidents=count,
         timed=len(timed),

@@ -29,6 +29,12 @@ def warning_text(warning: FitWarning) -> str:
             return "no incident has a detection time: set ettd_minutes and ettr_minutes by hand"
 
 
+def title(fit: Fit) -> str:
+    """ "Online checkout: incidents like those of the history" (with the category, if any)."""
+    label = fit.service_name + (f": {fit.category}" if fit.category else "")
+    return f"{label}: incidents like those of the history"
+
+
 def render_register(fits: Sequence[Fit], *, history: str) -> str:
     """YAML risk register entries, with comments saying what stands behind each."""
     lines = [
@@ -51,7 +57,7 @@ def render_register(fits: Sequence[Fit], *, history: str) -> str:
         prefix = "  # " if fit.ettd_minutes is None else "  "
         entry = [
             f"- id: {json.dumps(fit.id)}",
-            f"  title: {json.dumps(fit.title)}",
+            f"  title: {json.dumps(title(fit))}",
             f"  service: {json.dumps(fit.service)}",
         ]
         if fit.ettd_minutes is not None and fit.ettr_minutes is not None:

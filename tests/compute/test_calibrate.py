@@ -127,6 +127,8 @@ def test_rendered_entries_load_as_a_register(tmp_path: Path) -> None:
     text = render_register(calibrate(incidents, SERVICES), history="3 incidents")
     assert "# WARNING: only 3 incidents behind this fit" in text
     assert "  # 3 incidents behind this entry (3 with a detection time)" in text
+    # translate titles each entry from the service's business name and the category
+    assert '  title: "Online checkout: deploy: incidents like those of the history"' in text
     (tmp_path / "calibrated.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "briefing.yaml").write_text(
         "organization: X\nservices: [{id: checkout, objective: 0.999}]\n"
