@@ -94,6 +94,8 @@ def build(workspace: Path, out: Path, *flags: str) -> dict:
         + ["--out", str(out), *flags],
     )
     assert result.exit_code == 0, result.output
+    # the author sees the data-quality warnings at once
+    assert "warning: Search: the measurements cover 61% of October 2026" in result.stderr
     data: dict = json.loads((out / "briefing-2026-10.json").read_text(encoding="utf-8"))
     return data
 

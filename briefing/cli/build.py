@@ -133,6 +133,8 @@ def build(
     rejected = result.briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)
+    for data_warning in result.briefing.data_quality.warnings:
+        click.echo(f"warning: {data_warning.text}", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
 
