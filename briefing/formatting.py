@@ -33,15 +33,18 @@ def _is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def money(value: float | None, currency: str, locale: str, *, cents: bool = False) -> str:
+def money(
+    value: float | None, currency: str, locale: str, *, cents: bool = False, whole: bool = False
+) -> str:
     """An amount in whole units of `currency`, as `locale` writes it (en_GB: €1,234,567).
 
-    Amounts under 100 (or with `cents=True`) keep the currency's minor units.
+    Amounts under 100 (or with `cents=True`) keep the currency's minor units, unless
+    `whole=True` (a part of a printed sum, already rounded to whole units).
     """
     if _is_missing(value):
         return "\u2013"
     assert value is not None
-    if cents or 0 < abs(value) < 100:
+    if not whole and (cents or 0 < abs(value) < 100):
         text = format_currency(value, currency, locale=locale)
         return text.replace("-", MINUS, 1) if value < 0 else text
     pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")

@@ -299,6 +299,7 @@ class LossAvoided:
     p90: float | None
     components: tuple[LossComponent, ...]
     previous_total: float | None = None
+    sum_text: str = ""  # "€20,593 + €91,633 + €15,160 = €127,386": adds up as printed
 
 
 @dataclass(frozen=True, slots=True)

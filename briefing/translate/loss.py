@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import assert_never
 
 from briefing.compute.response import FEW_INCIDENTS, OWN_HISTORY_MONTHS
+from briefing.formatting import whole_parts
 from briefing.model import (
     BaselineWindow,
     LossAvoided,
@@ -22,7 +23,16 @@ from briefing.translate.phrases import Voice, capital, join
 
 
 def word_loss(loss: LossAvoided, voice: Voice) -> LossAvoided:
-    return replace(loss, components=tuple(_basis(c, voice) for c in loss.components))
+    """Each component's basis, and the sum with its parts rounded so that it adds up."""
+    parts = whole_parts([c.amount for c in loss.components])
+    sum_text = (
+        " + ".join(voice.whole_money(p) for p in parts) + f" = {voice.whole_money(sum(parts))}"
+        if parts
+        else ""
+    )
+    return replace(
+        loss, components=tuple(_basis(c, voice) for c in loss.components), sum_text=sum_text
+    )
 
 
 def _basis(component: LossComponent, voice: Voice) -> LossComponent:

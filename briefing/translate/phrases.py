@@ -89,7 +89,7 @@ class Voice:
 
     def whole_money(self, amount: int) -> str:
         """An amount already rounded to whole units (a part of a printed sum)."""
-        return formatting.money(float(amount), self.currency, self.locale)
+        return formatting.money(float(amount), self.currency, self.locale, whole=True)
 
     def percent(self, fraction: float | None, digits: int = 0) -> str:
         return formatting.percent(fraction, self.locale, digits=digits)

@@ -7,6 +7,7 @@ October 2026 in UTC has 31 x 1,440 = 44,640 minutes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -400,6 +401,11 @@ def test_total_is_the_sum_and_nothing_claimed_without_inputs() -> None:
     )
     assert [c.kind for c in result.components] == ["faster_response", "prevented", "risk_reduction"]
     assert result.total == pytest.approx(21_000 + 21_000 + 10_850)
+    worded = word_loss(result, make_voice(make_config(services=SERVICES)))
+    assert worded.sum_text == "€21,000 + €21,000 + €10,850 = €52,850"
+    # parts that would each round up: 0.5 + 0.5 + 0.5 = 1.5 -> 2 in all, printed 1 + 1 + 0
+    halves = LossAvoided(1.5, None, None, tuple(replace(c, amount=0.5) for c in result.components))
+    assert word_loss(halves, make_voice()).sum_text == "€1 + €1 + €0 = €2"
     assert (result.p10, result.p90) == (None, None)
     nothing = loss(policy=Policy(trials=500))
     assert nothing.total == 0
