@@ -3,14 +3,12 @@
 Technical ideas reach the reader only through the glossary's `say_instead`
 (the terms used are recorded for "Words we use"); services go by their business
 name; money, percentages and dates follow the config's currency and locale;
-personal data is removed from incident titles before anything is rendered.
+personal data is removed from every value an export supplied (`redact`)
+before anything is rendered.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import assert_never
 
@@ -23,63 +21,21 @@ from briefing.translate.headline import warning_words, word_headline
 from briefing.translate.loss import word_loss
 from briefing.translate.method import method_notes
 from briefing.translate.phrases import PERIOD_WORDS, PeriodWords, Voice, Words, period_words
+from briefing.translate.redact import redact_findings
 
-__all__ = [
-    "PERIOD_WORDS",
-    "REDACTED",
-    "PeriodWords",
-    "Words",
-    "period_words",
-    "redact",
-    "translate",
-]
-
-REDACTED = "[redacted]"
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-_IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?![\w:])")
-
-
-def redact(text: str, patterns: Sequence[str] = ()) -> str:
-    """Remove email addresses, phone numbers, IP addresses and configured patterns."""
-    text = _EMAIL.sub(REDACTED, text)
-    text = _IPV4.sub(lambda m: REDACTED if _is_ip(m.group(0)) else m.group(0), text)
-    text = _IPV6.sub(lambda m: REDACTED if _is_ip(m.group(0)) else m.group(0), text)
-    text = _PHONE.sub(lambda m: REDACTED if _is_phone(m.group(0)) else m.group(0), text)
-    for pattern in patterns:
-        text = re.sub(pattern, REDACTED, text)
-    return text
-
-
-def _is_ip(candidate: str) -> bool:
-    try:
-        ipaddress.ip_address(candidate)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_phone(candidate: str) -> bool:
-    digits = sum(ch.isdigit() for ch in candidate)
-    has_separator = candidate.startswith("+") or any(ch in candidate for ch in " -().")
-    return digits >= 9 and has_separator and not _DATE.match(candidate.strip())
+__all__ = ["PERIOD_WORDS", "PeriodWords", "Words", "period_words", "translate"]
 
 
 def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefing:
     """Word the findings; returns the finished `Briefing` (numbers and sentences)."""
+    findings = redact_findings(findings, config.policy.redact_patterns)
     words = Words(glossary)
     period = findings.period
     voice = Voice(words, config, period)
-    items = tuple(
-        replace(item, title=redact(item.title, config.policy.redact_patterns))
-        for item in findings.incidents.items
-    )
-    titles = {item.id: item.title for item in items}
+    titles = {item.id: item.title for item in findings.incidents.items}
     headline = word_headline(findings, voice, titles)
     facts = tuple(_fact_text(fact, voice) for fact in findings.facts)
-    incidents = word_incidents(replace(findings.incidents, items=items), voice)
+    incidents = word_incidents(findings.incidents, voice)
     for term in ("error budget", "cost of downtime", "loss avoided", "incident"):
         words.say(term)
     if findings.risks.items:

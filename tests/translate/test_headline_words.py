@@ -162,7 +162,7 @@ def test_the_decision_in_words() -> None:
     assert headline.cause is not None
     assert headline.cause.text == (
         "The service disruption of 15 October 2026 (“Checkout down after a configuration "
-        "change by [redacted]”) used 114% of the downtime allowance on its own: 76% of what "
+        "change by a customer”) used 114% of the downtime allowance on its own: 76% of what "
         "the service used. It matches the registered risk “Bad configuration change”."
     )
     assert headline.cost_of_inaction is not None
