@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefing import __version__
@@ -70,13 +70,27 @@ def build_briefing(
     now: datetime | None = None,
     progress: Progress | None = None,
     group: str | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
 ) -> Briefing:
-    """Stages 1-3: ingest, compute, translate (of one unit's services with `group`)."""
+    """Stages 1-3: ingest, compute, translate (of one unit's services with `group`).
+
+    `allow_incomplete`: a service with partial data may be the headline;
+    `issued`: the issue date on the cover, instead of the policy's rule.
+    """
     if group is not None:
         check_unit(config, group)
     inputs = read_inputs(config, period, strict=strict, progress=progress)
     return briefing_from_inputs(
-        inputs, config, period, glossary=glossary, now=now, progress=progress, group=group
+        inputs,
+        config,
+        period,
+        glossary=glossary,
+        now=now,
+        progress=progress,
+        group=group,
+        allow_incomplete=allow_incomplete,
+        issued=issued,
     )
 
 
@@ -111,6 +125,8 @@ def briefing_from_inputs(
     now: datetime | None = None,
     progress: Progress | None = None,
     group: str | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
 ) -> Briefing:
     """Stages 2-3 over inputs already read: the organisation's, or one unit's with `group`."""
     step = progress or (lambda message: None)
@@ -118,7 +134,9 @@ def briefing_from_inputs(
         config, inputs = scope_to_unit(config, inputs, group)
     log.info("Step 2/4 - Computing%s", f" ({group})" if group else "")
     step("Computing" + (f" {group}" if group else ""))
-    findings = compute(inputs, config, period, now=now)
+    findings = compute(
+        inputs, config, period, now=now, allow_incomplete=allow_incomplete, issued=issued
+    )
     if group is not None:
         findings = replace(findings, group=group)
     log.info("Step 3/4 - Translating")
@@ -146,6 +164,8 @@ def build(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
     pdf_variant: str | None = None,
     group: str | None = None,
 ) -> BuildResult:
@@ -158,7 +178,15 @@ def build(
     check_formats(formats)
     glossary = load_glossary(config.glossary)
     briefing = build_briefing(
-        config, period, glossary=glossary, strict=strict, now=now, progress=progress, group=group
+        config,
+        period,
+        glossary=glossary,
+        strict=strict,
+        now=now,
+        progress=progress,
+        group=group,
+        allow_incomplete=allow_incomplete,
+        issued=issued,
     )
     return finish(
         briefing, config, period, glossary, formats, out_dir, strict, progress, pdf_variant
@@ -174,6 +202,8 @@ def build_all_groups(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
     pdf_variant: str | None = None,
 ) -> list[BuildResult]:
     """The organisation's briefing and one per unit, from inputs read once.
@@ -195,7 +225,15 @@ def build_all_groups(
     results = []
     for group in (None, *units):
         briefing = briefing_from_inputs(
-            inputs, config, period, glossary=glossary, now=now, progress=progress, group=group
+            inputs,
+            config,
+            period,
+            glossary=glossary,
+            now=now,
+            progress=progress,
+            group=group,
+            allow_incomplete=allow_incomplete,
+            issued=issued,
         )
         results.append(
             finish(

@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -75,6 +76,18 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     help="Archival PDF (PDF/A-3b, the JSON attached); default: report.pdf_variant.",
 )
 @strict_option
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Let a service whose data covers too little of the period be the headline "
+    "(page 1 then says how much of the period its figure covers).",
+)
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Issue date printed on the cover (default: the first working day after the period).",
+)
 @debug_option
 @log_format_option
 def build(
@@ -87,6 +100,8 @@ def build(
     all_groups: bool,
     pdf_variant: str | None,
     strict: bool,
+    allow_incomplete: bool,
+    issued: datetime | None,
     debug: bool,
     log_format: str,
 ) -> None:
@@ -98,6 +113,7 @@ def build(
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
       briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
+      briefing build --allow-incomplete --issued 2026-11-03
       briefing build --pdf-variant pdf/a-3b  # for the records archive
       briefing build --group "Retail banking"   # one business unit's own briefing
       briefing build --all-groups               # the organisation's and every unit's
@@ -113,6 +129,7 @@ def build(
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     now = utc_now()
     variant = pdf_variant.lower() if pdf_variant else None
+    issued_day = issued.date() if issued is not None else None
     with progress_display(True) as progress:
         if all_groups:
             results = build_all_groups(
@@ -123,6 +140,8 @@ def build(
                 strict=strict,
                 now=now,
                 progress=progress,
+                allow_incomplete=allow_incomplete,
+                issued=issued_day,
                 pdf_variant=variant,
             )
         else:
@@ -135,6 +154,8 @@ def build(
                     strict=strict,
                     now=now,
                     progress=progress,
+                    allow_incomplete=allow_incomplete,
+                    issued=issued_day,
                     pdf_variant=variant,
                     group=group,
                 )
@@ -142,12 +163,19 @@ def build(
     for result in results:
         headline = result.briefing.headline
         click.echo(f"{result.briefing.organization}, {chosen.label}: {headline.text}")
-        click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
+        click.echo(
+            f"Decision, to {headline.ask}: {headline.decision} "
+            f"(owner: {headline.owner}, due {headline.due})"
+        )
         for _fmt, path in result.files.items():
             click.echo(f"wrote {path}")
     rejected = results[0].briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)
+    for data_warning in dict.fromkeys(
+        w.text for result in results for w in result.briefing.data_quality.warnings
+    ):
+        click.echo(f"warning: {data_warning}", err=True)
     for warning in dict.fromkeys(w for result in results for w in result.warnings):
         click.echo(f"warning: {warning}", err=True)
 
