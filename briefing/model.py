@@ -119,6 +119,20 @@ class Cause:
     budget_share: float | None  # their share of the allowance (the same partition as incidents)
     risk: str | None  # the registered risk they match
     text: str = ""  # in words, from translate
+    cost: float | None = None  # their measured cost (across services: the organisation's cause)
+    shared: tuple[
+        SharedCause, ...
+    ] = ()  # across services: the kinds they fall into, costliest first
+
+
+@dataclass(frozen=True, slots=True)
+class SharedCause:
+    """A kind of disruption seen on several services: its title without the service's name."""
+
+    title: str  # as the exports word it, e.g. "Latency regression after deploy"
+    incidents: int
+    services: int
+    cost: float  # their measured cost
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,10 +144,16 @@ class Amount:
     kind: Literal["current_pace", "forecast", "freeze_days"]  # the rule behind `amount`
     days: float | None = None  # days the amount covers
     compared: float | None = None  # the other estimate, when `amount` is the larger of two
+    services: int | None = None  # freeze_days: how many services pause (None: one)
 
 
 AlternativeKind = Literal[
-    "fix_risk", "keep_releasing", "fix_largest_risk", "accept_risk", "reduce_investment"
+    "fix_risk",
+    "keep_releasing",
+    "fix_largest_risk",
+    "accept_risk",
+    "reduce_investment",
+    "pause_all",
 ]
 
 
@@ -170,6 +190,17 @@ class Headline:
     issued: str = ""  # ISO date printed on the cover
     caveats: tuple[str, ...] = ()  # page 1: partial figures, a drop in traffic
     summary: str = ""  # the ask in a few words (the email subject's {ask})
+    services: tuple[HeadlineService, ...] = ()  # budget_exhausted: every service counted
+
+
+@dataclass(frozen=True, slots=True)
+class HeadlineService:
+    """A service the headline counts, ranked by downtime cost x its tier's weight."""
+
+    id: str
+    name: str
+    downtime_cost: float
+    tier: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,10 +402,17 @@ class Fact:
     basis: Basis = "measured"
     p10: float | None = None  # modelled figures: their range
     p90: float | None = None
+    critical: int | None = None  # services_over_budget: how many of them are tier 1
+    at_risk: int | None = None  # services_over_budget: how many more are close to it
 
 
 FactKey = Literal[
-    "downtime_cost", "services_within_budget", "incidents", "time_to_restore", "loss_avoided"
+    "downtime_cost",
+    "services_within_budget",
+    "incidents",
+    "time_to_restore",
+    "loss_avoided",
+    "services_over_budget",
 ]
 
 
@@ -403,6 +441,7 @@ class HeadlineChoice:
     passed_over: tuple[str, ...] = ()  # services with partial data not made the headline
     coverage: float | None = None  # the headline service's coverage, when partial but allowed
     warnings: tuple[DataWarning, ...] = ()  # the headline service's data-quality warnings
+    services: tuple[HeadlineService, ...] = ()  # budget_exhausted: all of them, ranked
 
 
 UntilRule = Literal["back_within", "next_period"]

@@ -83,7 +83,7 @@ def test_a_units_briefing_holds_only_its_services_incidents_and_risks(
     assert unit.group == "Unit B"
     assert [g.name for g in unit.groups] == ["Unit B"]
     assert unit.groups[0] == next(g for g in whole.groups if g.name == "Unit B")
-    assert unit.organization == "Benchmark Corp \u2013 Unit B"
+    assert unit.organization == "Benchmark Corp"  # the unit goes on the cover
     assert whole.group is None
     assert whole.organization == "Benchmark Corp"
     # the other units' rows were read (the files reconcile whole) and are said to be left out

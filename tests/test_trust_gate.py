@@ -176,5 +176,10 @@ def test_allow_incomplete_makes_the_partial_service_the_headline(
 ) -> None:
     data = build(workspace, tmp_path, "--allow-incomplete")
     headline = data["headline"]
-    assert headline["service"] == "pay"
-    assert any("covers only 52% of October 2026" in c for c in headline["caveats"])
+    # pay counts now, beside shop: two services over their allowance, so the headline is
+    # their cost: pay 2,000 / 384,000 x 44,640 min = 232.5 min, shop 900 / 744,000 x 44,640
+    # = 54 min, at 100 a minute: 23,250 + 5,400 = 28,650
+    assert (headline["service"], headline["unit"]) == (None, "currency")
+    assert [s["id"] for s in headline["services"]] == ["pay", "shop"]
+    assert headline["value"] == pytest.approx(28_650.0)
+    assert any("cover only 52% of October 2026" in c for c in headline["caveats"])

@@ -237,9 +237,32 @@ def supporting_facts(
     loss: LossAvoided,
     headline_kind: str,
 ) -> tuple[Fact, ...]:
-    """Three to five figures behind the headline, each with last period's value where known."""
+    """Three to five figures behind the headline, each with last period's value where known.
+
+    With more than one service over its allowance, how many are over comes first
+    (of them, how many are tier 1; how many more are close to it).
+    """
     facts: list[Fact] = []
     measured = [s for s in services if s.status != "no_data"]
+    over = [s for s in measured if s.status == "exhausted"]
+    if len(over) > 1:
+        before = [s.previous.budget_remaining if s.previous else None for s in measured]
+        prev_over = (
+            sum(1 for b in before if b is not None and b < 0)
+            if all(b is not None for b in before)
+            else None
+        )
+        fact = _fact(
+            "services_over_budget", len(over), "count", prev_over, "lower", of=len(measured)
+        )
+        tiered = any(s.tier == 1 for s in measured)
+        facts.append(
+            replace(
+                fact,
+                critical=sum(1 for s in over if s.tier == 1) if tiered else None,
+                at_risk=sum(1 for s in measured if s.status == "at_risk"),
+            )
+        )
     if measured:
         cost = sum(s.downtime_cost or 0.0 for s in measured)
         prev_known = all(
@@ -259,11 +282,17 @@ def supporting_facts(
             if prev_known
             else None
         )
-        facts.append(
-            _fact(
-                "services_within_budget", within, "count", prev_within, "higher", of=len(measured)
+        if len(over) <= 1:  # else the count over the allowance says it
+            facts.append(
+                _fact(
+                    "services_within_budget",
+                    within,
+                    "count",
+                    prev_within,
+                    "higher",
+                    of=len(measured),
+                )
             )
-        )
     facts.append(_fact("incidents", incidents.count, "count", incidents.previous_count, "lower"))
     if incidents.mttr_minutes is not None:
         facts.append(

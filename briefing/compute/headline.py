@@ -1,8 +1,11 @@
 """Compute stage: the one actionable number, chosen by the policy's rules in order.
 
 1. budget_exhausted: a service spent more than its allowance -> the lowest
-   budget_remaining among them. A service whose metrics cover less than
-   `policy.min_coverage` of the period is passed over (its figures are
+   budget_remaining among them; several services -> their total downtime cost,
+   the services ranked by cost x tier weight (`policy.tier_weights`), the
+   decision pausing the first `policy.max_named_services` and asking the
+   owners of the others to review theirs. A service whose metrics cover less
+   than `policy.min_coverage` of the period is passed over (its figures are
    partial) unless the build allows incomplete data;
 2. risk_exposure: risks need action -> the sum of their annual_cost;
 3. loss_avoided: otherwise -> loss avoided this period.
@@ -23,12 +26,15 @@ from typing import assert_never
 import pandas as pd
 
 from briefing.compute import decision
+from briefing.compute.causes import shared_cause
+from briefing.compute.groups import ranked
 from briefing.config import Config, HeadlineKind
 from briefing.model import (
     Alternative,
     Cause,
     DataWarning,
     HeadlineChoice,
+    HeadlineService,
     IncidentSummary,
     LossAvoided,
     Period,
@@ -110,6 +116,7 @@ def _finish(
 ) -> HeadlineChoice:
     """The terms every headline carries: ask, issue and due dates, caveats."""
     policy = situation.config.policy
+    named = {s.id for s in choice.services[: policy.max_named_services]}
     ask = policy.headline_ask.get(choice.kind) or DEFAULT_ASK[choice.kind]
     until = date.fromisoformat(choice.until) if choice.until else None
     due = decision.due_date(
@@ -121,7 +128,11 @@ def _finish(
         issued=situation.issued.isoformat(),
         due=due.isoformat(),
         passed_over=passed_over,
-        warnings=tuple(w for w in situation.warnings if w.service == choice.service),
+        warnings=tuple(
+            w
+            for w in situation.warnings
+            if w.service == choice.service or (choice.service is None and w.service in named)
+        ),
     )
 
 
@@ -138,8 +149,10 @@ def _budget_exhausted(situation: Situation) -> tuple[HeadlineChoice | None, tupl
         exhausted = [s for s in exhausted if s.complete]
     if not exhausted:
         return None, partial
-    worst = min(exhausted, key=lambda s: (s.budget_remaining or 0.0, s.id))
     skipped = () if situation.allow_incomplete else partial
+    if len(exhausted) > 1:
+        return _exhausted_organisation(situation, exhausted), skipped
+    worst = exhausted[0]
     period, config = situation.period, situation.config
     rows = situation.rows.get(worst.id)
     back = decision.back_within(rows, worst.objective, period) if rows is not None else None
@@ -175,8 +188,80 @@ def _budget_exhausted(situation: Situation) -> tuple[HeadlineChoice | None, tupl
         ),
         alternatives=tuple(alternatives),
         coverage=worst.coverage if not worst.complete else None,
+        services=_counted([worst]),
     )
     return choice, skipped
+
+
+def _exhausted_organisation(
+    situation: Situation, exhausted: Sequence[ServiceStatus]
+) -> HeadlineChoice:
+    """Several services spent their allowance: their total cost, the first N of them paused."""
+    period, policy = situation.period, situation.config.policy
+    order = ranked(exhausted, policy.tier_weights)
+    named = order[: policy.max_named_services]
+    value = float(sum(s.downtime_cost or 0.0 for s in exhausted))
+    backs = [
+        decision.back_within(situation.rows[s.id], s.objective, period)
+        if s.id in situation.rows
+        else None
+        for s in named
+    ]
+    known = [b for b in backs if b is not None]
+    back = max(known) if len(known) == len(backs) else None
+    until = back.isoformat() if back is not None else _next_period_end(period)
+    ids = {s.id for s in exhausted}
+    register = [r for r in situation.risks.items if r.service in ids]
+    cause = shared_cause(exhausted, situation.incidents.items, situation.risks.items)
+    inaction = decision.cost_of_inaction(value, sum(r.annual_cost for r in register), period)
+    per_day = policy.cost_of_freeze_per_day
+    action = decision.cost_of_freeze(
+        None if per_day is None else per_day * len(named), period, date.fromisoformat(until)
+    )
+    alternatives = []
+    fix = next((r for r in situation.risks.items if r.id == cause.risk), None)
+    if fix is not None:
+        alternatives.append(
+            Alternative("", "", kind="fix_risk", amount=fix.annual_cost, risk=fix.id)
+        )
+    every = tuple(s.id for s in order)
+    pause_all = decision.cost_of_freeze(
+        None if per_day is None else per_day * len(order), period, date.fromisoformat(until)
+    )
+    alternatives.append(
+        Alternative(
+            "",
+            "",
+            kind="pause_all",
+            amount=None if pause_all is None else pause_all.amount,
+            services=every,
+        )
+    )
+    alternatives.append(
+        Alternative("", "", kind="keep_releasing", amount=inaction.amount, services=every)
+    )
+    return HeadlineChoice(
+        kind="budget_exhausted",
+        value=value,
+        unit="currency",
+        service=None,
+        owner=policy.owner,
+        due="",
+        until=until,
+        until_rule="back_within" if back is not None else "next_period",
+        window_days=len(decision.period_days(period)),
+        cause=cause,
+        cost_of_inaction=inaction,
+        cost_of_action=None if action is None else replace(action, services=len(named)),
+        alternatives=tuple(alternatives),
+        services=_counted(order),
+    )
+
+
+def _counted(services: Sequence[ServiceStatus]) -> tuple[HeadlineService, ...]:
+    return tuple(
+        HeadlineService(s.id, s.name, float(s.downtime_cost or 0.0), s.tier) for s in services
+    )
 
 
 def _risk_exposure(situation: Situation) -> HeadlineChoice | None:

@@ -146,9 +146,11 @@ def status_view(service: ServiceStatus) -> StatusView:
 
 
 def burn_service(briefing: Briefing) -> ServiceStatus | None:
-    """The headline's service, else the one with least budget left that has burn data."""
+    """The headline's service (the first it names), else the one with least budget left
+    that has burn data."""
     by_id = {s.id: s for s in briefing.services}
-    chosen = by_id.get(briefing.headline.service or "")
+    first = briefing.headline.services[0].id if briefing.headline.services else ""
+    chosen = by_id.get(briefing.headline.service or first)
     if chosen is not None and chosen.burn:
         return chosen
     candidates = [s for s in briefing.services if s.burn and s.budget_remaining is not None]
@@ -228,7 +230,10 @@ def build_context(
     logo: str = "",
 ) -> RenderContext:
     period_name = filters.period_name(briefing.period.label, briefing.locale)
-    header = css_string(f"{briefing.organization} \u00b7 Risk briefing \u00b7 {period_name}")
+    unit = f" \u00b7 {briefing.group}" if briefing.group else ""
+    header = css_string(
+        f"{briefing.organization}{unit} \u00b7 Risk briefing \u00b7 {period_name}"
+    )
     page_css = (
         f"@page {{ size: {paper_size}; @top-left {{ content: {header}; }}"
         f" @top-right {{ content: {css_string(classification)}; }} }}"

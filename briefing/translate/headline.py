@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import assert_never
 
+from briefing.config.values import DEFAULT_ERROR_BUDGET_ACTION
 from briefing.model import (
     Alternative,
     Amount,
@@ -37,6 +38,16 @@ def word_headline(findings: Findings, voice: Voice, titles: dict[str, str]) -> H
     choice = findings.headline
     by_id = {s.id: s for s in findings.services}
     match choice.kind:
+        case "budget_exhausted" if choice.service is None:
+            text, decision, scope = _organisation_words(findings, voice)
+            paused, others = _paused(choice, voice)
+            summary = _summary(
+                choice,
+                f"feature pause for {voice.count(len(paused), 'service')}"
+                + (f", {voice.count(len(others), 'review')}" if others else ""),
+                f" until {voice.day_month(choice.until)}" if choice.until else "",
+                short=f"feature pause for {voice.count(len(paused), 'service')}",
+            )
         case "budget_exhausted":
             service = by_id[choice.service or ""]
             text = _exhausted_text(service, voice)
@@ -50,7 +61,7 @@ def word_headline(findings: Findings, voice: Voice, titles: dict[str, str]) -> H
             )
         case "risk_exposure":
             text, decision = _exposure_words(findings, voice)
-            scope = "the fixes for " + join(_risk_titles(findings, choice.risk_ids))
+            scope = "the fixes for " + voice.named(_risk_titles(findings, choice.risk_ids))
             summary = _summary(
                 choice,
                 f"fixes for {voice.count(len(choice.risk_ids), 'risk')}",
@@ -82,6 +93,7 @@ def word_headline(findings: Findings, voice: Voice, titles: dict[str, str]) -> H
         issued=choice.issued,
         caveats=_caveats(choice, by_id, voice),
         summary=summary,
+        services=choice.services,
     )
 
 
@@ -99,11 +111,55 @@ def _exhausted_text(service: ServiceStatus, voice: Voice) -> str:
     )
 
 
+def _paused(choice: HeadlineChoice, voice: Voice) -> tuple[list[str], list[str]]:
+    """The names of the services the decision pauses, and of the others it counts."""
+    names = [s.name for s in choice.services]
+    limit = voice.config.policy.max_named_services
+    return names[:limit], names[limit:]
+
+
+def _organisation_words(findings: Findings, voice: Voice) -> tuple[str, str, str]:
+    """Several services spent their allowance: the sentence, the decision and its scope."""
+    choice = findings.headline
+    allowance = voice.say("error budget")
+    measured = sum(1 for s in findings.services if s.status != "no_data")
+    paused, others = _paused(choice, voice)
+    costliest = [f"{s.name} ({voice.money(s.downtime_cost)})" for s in choice.services]
+    weighed = ", weighed by how critical they are" if _tiered(findings) else ""
+    text = (
+        f"{voice.number(len(choice.services))} of {voice.count(measured, 'service')} used more "
+        f"than their {allowance} in {voice.month()}; failures on them cost about "
+        f"{voice.money(choice.value)}. The costliest{weighed}: {voice.named(costliest)}."
+    )
+    action = voice.config.policy.error_budget_action
+    if action == DEFAULT_ERROR_BUDGET_ACTION:
+        action = "Pause new feature releases for {service} until each is back within its " + (
+            allowance
+        )
+    decision = action.format(service=join(paused))
+    scope = voice.config.policy.freeze_scope
+    if others:
+        decision += (
+            f"; the owners of the {voice.count(len(others), 'other service')} over their "
+            f"{allowance} review them by {voice.day(choice.due)} and say whether to pause them "
+            "too"
+        )
+        scope += (
+            f"; the {voice.count(len(others), 'other service')} keep releasing while their "
+            "owners review them"
+        )
+    return text, decision + ".", scope
+
+
+def _tiered(findings: Findings) -> bool:
+    return len({s.tier for s in findings.services}) > 1
+
+
 def _exposure_words(findings: Findings, voice: Voice) -> tuple[str, str]:
     choice = findings.headline
     allowance = voice.say("error budget")
     titles = _risk_titles(findings, choice.risk_ids)
-    named = join(titles[:3] + (["others"] if len(titles) > 3 else []))
+    named = voice.named(titles)
     count = len(titles)
     text = (
         f"{voice.count(count, 'risk')} would each use more of a year's {allowance} than we "
@@ -129,7 +185,7 @@ def _loss_words(findings: Findings, voice: Voice) -> tuple[str, str]:
     spare = [voice.name(s) for s in choice.services_with_spare]
     decision = "Keep the reliability investment"
     if spare:
-        decision += f", and use the unspent {allowance} of {join(spare)} to release faster"
+        decision += f", and use the unspent {allowance} of {voice.named(spare)} to release faster"
     return text, decision + "."
 
 
@@ -153,6 +209,14 @@ def _summary(choice: HeadlineChoice, what: str, detail: str, short: str = "") ->
 def _until_words(choice: HeadlineChoice, services: dict[str, ServiceStatus], voice: Voice) -> str:
     following = voice.month(voice.period.next())
     match choice.until_rule:
+        case "back_within" if choice.service is None:
+            paused, _ = _paused(choice, voice)
+            return (
+                f"until the last {voice.count(choice.window_days, 'day')} of each of "
+                f"{join(paused)} are back within its {voice.say('error budget')}, the last "
+                f"expected on {voice.day(choice.until)} if failures return to their typical day "
+                f"of {voice.month()}"
+            )
         case "back_within":
             service = services[choice.service or ""]
             return (
@@ -162,6 +226,12 @@ def _until_words(choice: HeadlineChoice, services: dict[str, ServiceStatus], voi
                 f"{voice.month()}"
             )
         case "next_period":
+            if choice.kind == "budget_exhausted" and choice.service is None:
+                return (
+                    f"until the end of {following}: at their typical day of {voice.month()} "
+                    f"not all of them would be back within their {voice.say('error budget')} "
+                    f"sooner; reviewed in the briefing for {following}"
+                )
             if choice.kind == "budget_exhausted":
                 return (
                     f"until the end of {following}: at its typical day of {voice.month()} the "
@@ -184,7 +254,9 @@ def _cause(
     disruption = voice.say("incident")
     risk = next((r for r in findings.risks.items if r.id == cause.risk), None)
     matched = f" It matches the registered risk “{risk.title}”." if risk is not None else ""
-    if choice.kind == "budget_exhausted":
+    if choice.kind == "budget_exhausted" and choice.service is None:
+        text = _shared_words(choice, cause, chosen, voice) + matched
+    elif choice.kind == "budget_exhausted":
         service = next(s for s in findings.services if s.id == choice.service)
         if not chosen:
             text = f"No recorded {disruption} explains it: the failures had no incident record."
@@ -205,6 +277,31 @@ def _cause(
     else:
         text = f"No {disruption} this {voice.noun} named these risks."
     return replace(cause, text=text)
+
+
+def _shared_words(
+    choice: HeadlineChoice, cause: Cause, chosen: list[IncidentItem], voice: Voice
+) -> str:
+    """What the costliest disruptions of many services have in common."""
+    disruption = voice.say("incident")
+    if not chosen:
+        return f"No recorded {disruption} explains it: the failures had no incident record."
+    kinds = [
+        f"“{capital(k.title)}” ({voice.count(k.incidents, disruption)}"
+        + (f" on {voice.count(k.services, 'service')}" if k.services > 1 else "")
+        + f", {voice.money(k.cost)})"
+        for k in cause.shared
+    ]
+    share = voice.percent((cause.cost or 0.0) / choice.value if choice.value else 0.0)
+    lead = (
+        f"The costliest {voice.count(len(chosen), disruption)} on these services explain "
+        if len(chosen) > 1
+        else f"One {disruption} explains "
+    )
+    return (
+        f"{lead}{share} of their cost ({voice.money(cause.cost)}). "
+        f"By kind, costliest first: {voice.named(kinds, 'other kind')}."
+    )
 
 
 def _incident_words(item: IncidentItem, voice: Voice, titles: dict[str, str]) -> str:
@@ -238,11 +335,18 @@ def _inaction(amount: Amount | None, choice: HeadlineChoice, voice: Voice) -> Am
 def _action(amount: Amount | None, voice: Voice) -> Amount | None:
     if amount is None:
         return None
-    per_day = amount.amount / (amount.days or 1.0)
+    many = amount.services or 1
+    per_day = amount.amount / (amount.days or 1.0) / many
     basis = (
         f"{voice.count(round(amount.days or 0), 'day')} of paused new features at "
         f"{voice.money(per_day)} a day (the agreed cost of a day's pause)"
     )
+    if many > 1:
+        basis = (
+            f"{voice.count(round(amount.days or 0), 'day')} of paused new features on "
+            f"{voice.count(many, 'service')} at {voice.money(per_day)} a service a day "
+            "(the agreed cost of a day's pause)"
+        )
     return replace(amount, basis=basis)
 
 
@@ -260,6 +364,15 @@ def _alternative(option: Alternative, findings: Findings, voice: Voice) -> Alter
                 f"Removes up to {voice.money(option.amount)} a year of expected loss "
                 "(modelled); the pause alone does not change the risk"
             )
+        case "keep_releasing" if len(option.services) > 1:
+            decision = (
+                f"Keep releasing new features on all {voice.count(len(option.services), 'service')}"
+                f" over their {voice.say('error budget')}"
+            )
+            effect = (
+                f"About {voice.money(option.amount)} of failures expected on them in {following} "
+                "if nothing changes"
+            )
         case "keep_releasing":
             decision = (
                 f"Keep releasing new features for {join([voice.name(s) for s in option.services])}"
@@ -268,6 +381,21 @@ def _alternative(option: Alternative, findings: Findings, voice: Voice) -> Alter
                 f"About {voice.money(option.amount)} of failures expected in {following} "
                 "if nothing changes, with more change on a service already over its "
                 f"{voice.say('error budget')}"
+            )
+        case "pause_all":
+            measured = sum(1 for s in findings.services if s.status != "no_data")
+            decision = (
+                f"Pause new features on all {voice.count(len(option.services), 'service')} over "
+                f"their {voice.say('error budget')}, as the policy for a single service would"
+            )
+            effect = (
+                f"Stops feature work on {voice.number(len(option.services))} of "
+                f"{voice.count(measured, 'service')} until each recovers"
+                + (
+                    f", at about {voice.money(option.amount)} of paused work"
+                    if option.amount is not None
+                    else ""
+                )
             )
         case "fix_largest_risk":
             decision = f"Fund only the fix for {title}"
@@ -291,7 +419,16 @@ def _caveats(
 ) -> tuple[str, ...]:
     """Page 1's warnings: partial services passed over, a partial headline, traffic drops."""
     notes = []
-    for sid in choice.passed_over:
+    limit = voice.config.policy.max_named_services
+    if len(choice.passed_over) > limit:
+        partial = [services[sid].name for sid in choice.passed_over]
+        notes.append(
+            f"The figures for {voice.count(len(partial), 'service')} are partial "
+            f"({voice.named(partial)}): their measurements cover less of {voice.month()} than "
+            "the briefing needs, so they are not counted in the headline, although they used "
+            f"more than their {voice.say('error budget')}."
+        )
+    for sid in choice.passed_over if len(choice.passed_over) <= limit else ():
         service = services[sid]
         notes.append(
             f"The figures for {service.name} are partial: its measurements cover "
@@ -305,6 +442,19 @@ def _caveats(
             f"The figures for {service.name} are partial: the number above covers only "
             f"{voice.percent(choice.coverage)} of {voice.month()}"
             f"{_longest_gap(service, voice)}."
+        )
+    counted = [services[s.id] for s in choice.services if not services[s.id].complete]
+    if choice.service is None and len(counted) == 1:
+        notes.append(
+            f"The figures for {counted[0].name} are partial: its measurements cover only "
+            f"{voice.percent(counted[0].coverage)} of {voice.month()}"
+            f"{_longest_gap(counted[0], voice)}, and the number above counts it as it stands."
+        )
+    elif choice.service is None and counted:
+        notes.append(
+            f"The figures for {voice.named([s.name for s in counted])} are partial: their "
+            f"measurements do not cover all of {voice.month()}, and the number above counts "
+            "them as they stand."
         )
     notes.extend(warning_words(w, voice) for w in choice.warnings if w.kind == "traffic_drop")
     return tuple(notes)

@@ -110,6 +110,15 @@ class Voice:
         """The period's name: "October 2026", "Q3 2026", "week 5 of 2026"."""
         return formatting.period_name((period or self.period).label, self.locale)
 
+    def named(self, items: Sequence[str], noun: str = "other") -> str:
+        """At most `policy.max_named_services` of `items`, then how many others:
+        "A, B, C and 29 others"."""
+        limit = self.config.policy.max_named_services
+        rest = len(items) - limit
+        if rest <= 0:
+            return join(items)
+        return join([*items[:limit], self.count(rest, noun)])
+
     def count(self, n: int, noun: str, plural: str | None = None) -> str:
         """ "1 disruption", "3 disruptions" (the count in the locale's digits)."""
         word = noun if n == 1 else (plural or noun + "s")

@@ -154,7 +154,11 @@ def redact_findings(findings: Findings, patterns: Sequence[str]) -> Findings:
     )
     cause = findings.headline.cause
     if cause is not None:  # it names incidents by id, as the items do
-        cause = replace(cause, incidents=tuple(clean(i) for i in cause.incidents))
+        cause = replace(
+            cause,
+            incidents=tuple(clean(i) for i in cause.incidents),
+            shared=tuple(replace(k, title=clean(k.title)) for k in cause.shared),
+        )
     return replace(
         findings,
         headline=replace(findings.headline, cause=cause),

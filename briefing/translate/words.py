@@ -50,7 +50,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     notes = tuple(findings.notes) + tuple(method_notes(findings, voice))
     return Briefing(
         schema_version=SCHEMA_VERSION,
-        organization=_organization(findings),
+        organization=findings.organization,
         period=PeriodOut(
             start=period.start.isoformat(), end=period.end.isoformat(), label=period.label
         ),
@@ -72,11 +72,9 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     )
 
 
-def _organization(findings: Findings) -> str:
-    """The organisation's name; a unit's own briefing adds the unit's."""
-    if findings.group is None:
-        return findings.organization
-    return f"{findings.organization} \u2013 {findings.group}"
+def _at_risk(voice: Voice) -> str:
+    """The share of the allowance from which a service is close to spending it."""
+    return voice.percent(1.0 - voice.config.policy.at_risk_below)
 
 
 def _fact_text(fact: Fact, voice: Voice) -> Fact:
@@ -91,6 +89,15 @@ def _fact_text(fact: Fact, voice: Voice) -> Fact:
                 f"{voice.number(value)} of {voice.number(fact.out_of)} services stayed within "
                 f"their {voice.say('error budget')}"
             )
+        case "services_over_budget":
+            text = (
+                f"{voice.number(value)} of {voice.number(fact.out_of)} services went over "
+                f"their {voice.say('error budget')}"
+            )
+            if fact.critical:
+                text += f", {voice.number(fact.critical)} of them among the most critical"
+            if fact.at_risk:
+                text += f"; {voice.number(fact.at_risk)} more used over {_at_risk(voice)} of it"
         case "incidents":
             text = f"{voice.count(int(value), disruption)} hit customers"
         case "time_to_restore":

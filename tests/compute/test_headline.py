@@ -95,14 +95,16 @@ RISKS = RiskSummary(
 LOSS = LossAvoided(total=12_345.0, p10=None, p90=None, components=())
 
 
-def test_exhausted_budget_comes_first_lowest_remaining_wins() -> None:
-    choice = choose_headline(SERVICES, RISKS, LOSS, config(), PERIOD)
+def test_one_exhausted_budget_comes_first_as_the_share_left() -> None:
+    one = (status("a", 0.3, "healthy"), SERVICES[1], SERVICES[2])
+    choice = choose_headline(one, RISKS, LOSS, config(), PERIOD)
     assert (choice.kind, choice.value, choice.unit, choice.service) == (
         "budget_exhausted",
         -0.5,
         "fraction",
         "b",
     )
+    assert [(s.id, s.downtime_cost, s.tier) for s in choice.services] == [("b", 0.0, 2)]
     assert choice.owner == "Owner of b"
     # a pause under the agreed policy is noted; 1 November 2026 is a Sunday, so the briefing is
     # issued on Monday 2 November and noted by two working days later
@@ -172,8 +174,13 @@ def test_a_service_with_partial_data_is_passed_over() -> None:
     choice = choose_headline(only_b, RISKS, LOSS, config(), PERIOD)
     assert (choice.kind, choice.passed_over) == ("risk_exposure", ("b",))
     # --allow-incomplete: b may be the headline, and its coverage goes with it
-    allowed = choose_headline(partial, RISKS, LOSS, config(), PERIOD, allow_incomplete=True)
+    alone = (status("a", 0.3, "healthy"), *partial[1:])
+    allowed = choose_headline(alone, RISKS, LOSS, config(), PERIOD, allow_incomplete=True)
     assert (allowed.service, allowed.coverage, allowed.passed_over) == ("b", 0.5, ())
+    # ... and counts among the services over their allowance when there are several
+    both = choose_headline(partial, RISKS, LOSS, config(), PERIOD, allow_incomplete=True)
+    # both cost nothing: the one with less allowance left (b, -50%) ranks first
+    assert (both.service, [s.id for s in both.services]) == (None, ["b", "a"])
 
 
 def test_policy_overrides_the_ask_and_the_issue_day() -> None:
