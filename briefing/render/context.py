@@ -231,9 +231,7 @@ def build_context(
 ) -> RenderContext:
     period_name = filters.period_name(briefing.period.label, briefing.locale)
     unit = f" \u00b7 {briefing.group}" if briefing.group else ""
-    header = css_string(
-        f"{briefing.organization}{unit} \u00b7 Risk briefing \u00b7 {period_name}"
-    )
+    header = css_string(f"{briefing.organization}{unit} \u00b7 Risk briefing \u00b7 {period_name}")
     page_css = (
         f"@page {{ size: {paper_size}; @top-left {{ content: {header}; }}"
         f" @top-right {{ content: {css_string(classification)}; }} }}"
