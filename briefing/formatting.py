@@ -9,6 +9,7 @@ same text everywhere.
 
 from __future__ import annotations
 
+import functools
 import math
 import zoneinfo
 from collections.abc import Sequence
@@ -18,15 +19,28 @@ from datetime import date, datetime
 from babel import Locale
 from babel.dates import format_date, format_skeleton, format_time, tokenize_pattern
 from babel.numbers import (
+    NumberPattern,
     format_compact_currency,
     format_currency,
     format_decimal,
     format_percent,
+    parse_pattern,
 )
 
 from briefing.periods import Period
 
 MINUS = "\u2212"
+
+
+@functools.cache
+def _loc(locale: str) -> Locale:
+    """The parsed locale, once per identifier (a briefing formats thousands of figures)."""
+    return Locale.parse(locale)
+
+
+@functools.cache
+def _pattern(pattern: str) -> NumberPattern:
+    return parse_pattern(pattern)
 
 
 def _is_missing(value: float | None) -> bool:
@@ -45,11 +59,11 @@ def money(
         return "\u2013"
     assert value is not None
     if not whole and (cents or 0 < abs(value) < 100):
-        text = format_currency(value, currency, locale=locale)
+        text = format_currency(value, currency, locale=_loc(locale))
         return text.replace("-", MINUS, 1) if value < 0 else text
-    pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
+    pattern = _loc(locale).currency_formats["standard"].pattern.replace(".00", "")
     text = format_currency(
-        round(value), currency, format=pattern, locale=locale, currency_digits=False
+        round(value), currency, format=_pattern(pattern), locale=_loc(locale), currency_digits=False
     )
     return text.replace("-", MINUS, 1) if value < 0 else text
 
@@ -61,7 +75,7 @@ def money_compact(value: float | None, currency: str, locale: str) -> str:
     assert value is not None
     if abs(value) < 10_000:
         return money(value, currency, locale)
-    text = format_compact_currency(value, currency, locale=locale, fraction_digits=1)
+    text = format_compact_currency(value, currency, locale=_loc(locale), fraction_digits=1)
     return text.replace("-", MINUS, 1) if value < 0 else text
 
 
@@ -70,10 +84,12 @@ def percent(fraction: float | None, locale: str, *, digits: int = 1) -> str:
     if _is_missing(fraction):
         return "\u2013"
     assert fraction is not None
-    pattern = Locale.parse(locale).percent_formats[None].pattern.split(";")[0]
+    pattern = _loc(locale).percent_formats[None].pattern.split(";")[0]
     if digits:
         pattern = pattern.replace("0", "0." + "#" * digits, 1) if "0." not in pattern else pattern
-    text = format_percent(round(fraction, digits + 2), format=pattern, locale=locale)
+    text = format_percent(
+        round(fraction, digits + 2), format=_pattern(pattern), locale=_loc(locale)
+    )
     return text.replace("-", MINUS, 1)
 
 
@@ -114,9 +130,9 @@ def number(value: float | None, locale: str, *, digits: int = 0) -> str:
         return "\u2013"
     assert value is not None
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return format_decimal(round(value, digits), format=pattern, locale=locale).replace(
-        "-", MINUS, 1
-    )
+    return format_decimal(
+        round(value, digits), format=_pattern(pattern), locale=_loc(locale)
+    ).replace("-", MINUS, 1)
 
 
 def _parse(value: str | date | datetime) -> date | datetime:
@@ -136,7 +152,7 @@ def day(
     parsed = _parse(value)
     if isinstance(parsed, datetime):
         parsed = parsed.astimezone(zoneinfo.ZoneInfo(timezone)).date()
-    return format_date(parsed, style, locale=locale)
+    return format_date(parsed, style, locale=_loc(locale))
 
 
 def moment(value: str | None, locale: str, timezone: str) -> str:
@@ -145,19 +161,19 @@ def moment(value: str | None, locale: str, timezone: str) -> str:
         return "\u2013"
     parsed = _parse(value)
     if not isinstance(parsed, datetime):
-        return format_date(parsed, "medium", locale=locale)
+        return format_date(parsed, "medium", locale=_loc(locale))
     zone = zoneinfo.ZoneInfo(timezone)
     local = parsed.astimezone(zone)
-    pattern = Locale.parse(locale).datetime_formats["medium"]
+    pattern = _loc(locale).datetime_formats["medium"]
     return str(pattern).format(
-        format_time(local, "short", tzinfo=zone, locale=locale),
-        format_date(local.date(), "medium", locale=locale),
+        format_time(local, "short", tzinfo=zone, locale=_loc(locale)),
+        format_date(local.date(), "medium", locale=_loc(locale)),
     )
 
 
 def day_month(value: str | date, locale: str) -> str:
     """A day without its year, short (en_GB: 15 Nov), for subject lines."""
-    return format_skeleton("MMMd", _parse(value), locale=locale)
+    return format_skeleton("MMMd", _parse(value), locale=_loc(locale))
 
 
 def whole_parts(parts: Sequence[float]) -> list[int]:
@@ -185,12 +201,12 @@ def period_name(label: str, locale: str) -> str:
     period = Period.parse(label)
     first = period.first_day
     if period.kind == "month":
-        return format_skeleton("yMMMM", first, locale=locale)
+        return format_skeleton("yMMMM", first, locale=_loc(locale))
     if period.kind == "quarter":
-        return format_skeleton("yQQQ", first, locale=locale)
+        return format_skeleton("yQQQ", first, locale=_loc(locale))
     if period.kind == "year":
-        return format_skeleton("y", first, locale=locale)
-    pattern = Locale.parse(locale).datetime_skeletons.get("yw") or "'week' w 'of' Y"
+        return format_skeleton("y", first, locale=_loc(locale))
+    pattern = _loc(locale).datetime_skeletons.get("yw") or "'week' w 'of' Y"
     parts = []
     for kind, value in tokenize_pattern(str(pattern)):
         if kind == "chars":

@@ -98,6 +98,7 @@ def compute(
         period,
         config.policy,
         splits=splits,
+        records=records,
     )
     services = reconcile(services, incidents.items, splits)
     incidents = replace(
@@ -177,12 +178,15 @@ def reconcile(
     splits: Mapping[str, Split],
 ) -> tuple[ServiceStatus, ...]:
     """Each measured service's downtime cost split: inside incident windows, and the rest."""
+    inside_by: dict[str, int] = {}
+    for item in items:
+        inside_by[item.service] = inside_by.get(item.service, 0) + cents(item.measured_cost or 0.0)
     result = []
     for service in services:
         if service.id not in splits or service.downtime_cost is None:
             result.append(service)
             continue
-        inside = sum(cents(i.measured_cost or 0.0) for i in items if i.service == service.id)
+        inside = inside_by.get(service.id, 0)
         rest = cents(service.downtime_cost) - inside
         result.append(replace(service, incident_cost=inside / 100, unattributed_cost=rest / 100))
     return tuple(result)

@@ -64,6 +64,7 @@ def split(rows: pd.DataFrame, step: pd.Timedelta, windows: Sequence[Window]) -> 
     bad_inside: dict[int, int] = {}
     buckets_inside: dict[int, int] = {}
     step_ns = np.timedelta64(step.value, "ns")
+    running = np.concatenate(([0], np.cumsum(bad)))  # bad in buckets [low, high): a difference
     # highest impact first, then the earlier start, then the caller's order
     for window in sorted(windows, key=lambda w: (-w.impact, w.start, w.index)):
         start = np.datetime64(window.start.tz_convert(None).value, "ns")
@@ -74,7 +75,7 @@ def split(rows: pd.DataFrame, step: pd.Timedelta, windows: Sequence[Window]) -> 
         if end <= start:
             low = high  # a window of no length holds no bucket
         inside = slice(low, high)
-        bad_inside[window.index] = int(bad[inside].sum())
+        bad_inside[window.index] = int(running[max(low, high)] - running[low])
         buckets_inside[window.index] = max(0, high - low)
         free = owner[inside] == NO_INCIDENT
         owner[inside][free] = window.index
@@ -114,9 +115,10 @@ def unrecorded_failures(
     if not free.any():
         return ()
     local = pd.DatetimeIndex(parts.stamps[free]).tz_localize("UTC").tz_convert(period.timezone)
-    by_day = pd.Series(parts.bad[free]).groupby(local.date).sum()
+    by_day = pd.Series(parts.bad[free]).groupby(local.normalize()).sum()
     found = []
-    for day, bad in by_day.items():
+    for midnight, bad in by_day.items():
+        day = pd.Timestamp(midnight).date()
         minutes = float(bad) / service.total * period.minutes
         if bad > 0 and minutes >= threshold_minutes:
             found.append(

@@ -46,17 +46,27 @@ def in_period(incidents: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 
 def attributed_minutes(spans: Sequence[_Span]) -> dict[int, float]:
-    """Minutes of each span's own share of the union (highest impact wins each piece)."""
+    """Minutes of each span's own share of the union (highest impact wins each piece).
+
+    The timeline is cut at every start and end; each piece goes to the covering span
+    that comes first by (-impact, start, index), found for all pieces of a span at once.
+    """
     result = {span.index: 0.0 for span in spans}
     if not spans:
         return result
-    cuts = sorted({s.start for s in spans} | {s.end for s in spans})
-    for left, right in zip(cuts, cuts[1:], strict=False):
-        covering = [s for s in spans if s.start <= left and s.end >= right]
-        if not covering:
-            continue
-        winner = min(covering, key=lambda s: (-s.impact, s.start, s.index))
-        result[winner.index] += (right - left) / MINUTE
+    ranked = sorted(spans, key=lambda s: (-s.impact, s.start, s.index))
+    starts = np.array([s.start.value for s in ranked], dtype=np.int64)
+    ends = np.array([s.end.value for s in ranked], dtype=np.int64)
+    cuts = np.unique(np.concatenate((starts, ends)))
+    lows, highs = np.searchsorted(cuts, starts), np.searchsorted(cuts, ends)
+    best = np.full(len(cuts) - 1, len(ranked), dtype=np.int64)  # no span covers the piece
+    for rank, (low, high) in enumerate(zip(lows, highs, strict=True)):
+        np.minimum(best[low:high], rank, out=best[low:high])
+    covered = best < len(ranked)
+    lengths = np.diff(cuts).astype(float) / MINUTE.value
+    minutes = np.bincount(best[covered], weights=lengths[covered], minlength=len(ranked))
+    for rank, span in enumerate(ranked):
+        result[span.index] = float(minutes[rank])
     return result
 
 
@@ -86,11 +96,12 @@ def service_splits(
     `rows` are each service's counted rows (buckets, or slices for Timeslices).
     """
     result: dict[str, Split] = {}
+    by_service = _by_service(records)
     for service, counted in rows.items():
         status = statuses.get(service)
         if status is None or status.total <= 0 or status.budget_events <= 0:
             continue
-        own = [w for w, r in zip(spans, records, strict=True) if r["service"] == service]
+        own = [spans[i] for i in by_service.get(service, ())]
         step = bucket_step(counted["timestamp"])
         result[service] = split(period_rows(counted, period), step, own)
     return result
@@ -111,25 +122,27 @@ def compute_incidents(
     *,
     with_previous: bool = True,
     splits: Mapping[str, Split] | None = None,
+    records: Sequence[dict[str, Any]] | None = None,
 ) -> IncidentSummary:
     """The period's incidents with cost and budget share, and last period's totals.
 
-    `splits`: each service's buckets already split between the windows of
-    `current_incidents(incidents, period)`; else split here from `sli`.
+    `records`: `current_incidents(incidents, period)` when the caller has them;
+    `splits`: each service's buckets already split between their windows; else
+    split here from `sli`.
     """
     cost_per_minute = {s.id: s.cost_per_minute for s in services}
     names = {s.id: s.name for s in services}
     start, end = period.start_utc, period.end_utc
-    records = current_incidents(incidents, period)
+    if records is None:
+        records = current_incidents(incidents, period)
     spans = windows(records, period)
     own_minutes: dict[int, float] = {}
-    for service in sorted({str(r["service"]) for r in records}):
+    for indexes in _by_service(records).values():
         own_minutes.update(
             attributed_minutes(
                 [
-                    _Span(s.index, s.start, s.end, s.impact)
-                    for s, r in zip(spans, records, strict=True)
-                    if r["service"] == service
+                    _Span(spans[i].index, spans[i].start, spans[i].end, spans[i].impact)
+                    for i in indexes
                 ]
             )
         )
@@ -221,16 +234,25 @@ def _measured_cents(
     that they add up to the service's downtime cost in cents.
     """
     result: dict[int, int] = {}
+    by_service = _by_service(records)
     for service, parts in splits.items():
         status = statuses[service]
         scale = period.minutes / status.total * cost_per_minute.get(service, 0.0)
-        indexes = [i for i, r in enumerate(records) if r["service"] == service]
+        indexes = by_service.get(service, [])
         values = [parts.bad_by_window.get(i, 0) * scale for i in indexes]
         rounded = split_cents(
             status.downtime_cost or 0.0, [*values, parts.unattributed_bad * scale]
         )
         result.update(zip(indexes, rounded[:-1], strict=True))
     return result
+
+
+def _by_service(records: Sequence[dict[str, Any]]) -> dict[str, list[int]]:
+    """The positions of each service's records, in order."""
+    found: dict[str, list[int]] = {}
+    for i, record in enumerate(records):
+        found.setdefault(str(record["service"]), []).append(i)
+    return found
 
 
 def _covers(incidents: pd.DataFrame, period: Period) -> bool:

@@ -36,12 +36,15 @@ def bridge(total: float, inside: float, rest: float, incidents: int, voice: Voic
 def word_services(
     services: Sequence[ServiceStatus], incidents: IncidentSummary, voice: Voice
 ) -> tuple[ServiceStatus, ...]:
+    counts: dict[str, int] = {}
+    for item in incidents.items:
+        counts[item.service] = counts.get(item.service, 0) + 1
     result = []
     for service in services:
         if service.incident_cost is None or service.unattributed_cost is None:
             result.append(service)
             continue
-        count = sum(1 for i in incidents.items if i.service == service.id)
+        count = counts.get(service.id, 0)
         text = bridge(
             service.downtime_cost or 0.0,
             service.incident_cost,
