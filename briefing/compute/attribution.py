@@ -117,8 +117,8 @@ def unrecorded_failures(
     local = pd.DatetimeIndex(parts.stamps[free]).tz_localize("UTC").tz_convert(period.timezone)
     by_day = pd.Series(parts.bad[free]).groupby(local.normalize()).sum()
     found = []
-    for midnight, bad in by_day.items():
-        day = pd.Timestamp(midnight).date()
+    for midnight, bad in zip(by_day.index, by_day.to_numpy(), strict=True):
+        day = midnight.date()
         minutes = float(bad) / service.total * period.minutes
         if bad > 0 and minutes >= threshold_minutes:
             found.append(
