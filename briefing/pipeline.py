@@ -19,6 +19,7 @@ from briefing import __version__
 from briefing.compute import compute
 from briefing.config import Config
 from briefing.errors import BriefingError, Location
+from briefing.formats import KINDS, find_format
 from briefing.ingest import ingest, read_slos
 from briefing.model import Briefing, DataQuality, Period
 from briefing.translate.glossary import Glossary, load_glossary
@@ -189,15 +190,14 @@ def input_hash(config: Config, period: Period) -> str:
     digest = hashlib.sha256()
     digest.update(f"{__version__}\n{period.label}\n".encode())
     paths: list[Path] = [config.path, *config.glossary]
-    for kind in ("slos", "metrics", "incidents", "risks", "controls"):
+    for kind in KINDS:
         for entry in getattr(config.sources, kind):
-            if entry.path is not None:
-                paths.append(entry.path)
-            for key in ("good", "total"):
-                value = entry.options.get(key)
+            declared = find_format(entry.kind, entry.format)
+            for name in declared.files if declared is not None else ("path",):
+                value = entry.path if name == "path" else entry.options.get(name)
                 if isinstance(value, Path):
                     paths.append(value)
-            if entry.format == "prometheus":
+            if declared is not None and not declared.files:
                 # live data: the same queries over the same closed period give the same answer
                 digest.update(repr(sorted((k, str(v)) for k, v in entry.options.items())).encode())
     for path in paths:

@@ -11,16 +11,17 @@ from briefing.config.fields import (
     PERIOD_LABEL,
     SERVICE_ID,
     FieldChecker,
-    format_from_extension,
     iso_day,
     kind_of,
+    shorten,
 )
 from briefing.config.values import (
     DEFAULT_IMPACT_BY_SEVERITY,
     DEFAULT_SUBJECT,
+    ERROR_BUDGET_ACTION_PLACEHOLDERS,
     HEADLINE_KINDS,
-    SOURCE_FORMATS,
-    SOURCE_OPTION_KEYS,
+    MAX_DECISION_DUE_DAYS,
+    SUBJECT_PLACEHOLDERS,
     Baseline,
     Config,
     Delivery,
@@ -32,6 +33,7 @@ from briefing.config.values import (
     SourceEntry,
     Sources,
 )
+from briefing.formats import KINDS, find_format, format_from_extension, formats_of
 
 
 class ConfigChecker(FieldChecker):
@@ -52,9 +54,14 @@ class ConfigChecker(FieldChecker):
                 "policy",
                 "delivery",
                 "report",
+                "allow_outside_paths",
             },
             "",
         )
+        allow = data.get("allow_outside_paths")
+        if allow is not None and not isinstance(allow, bool):
+            self.problem("allow_outside_paths", f"expected true or false, got {kind_of(allow)}")
+        self.allow_outside_paths = allow is True
         organization = self.string(data.get("organization"), "organization", required=True) or ""
         currency = self.currency(data.get("currency"))
         locale = self.locale(data.get("locale"))
@@ -148,9 +155,9 @@ class ConfigChecker(FieldChecker):
 
     def sources(self, value: Any) -> Sources:
         data = self.mapping(value, "sources")
-        self.keys(data, set(SOURCE_FORMATS), "sources")
+        self.keys(data, set(KINDS), "sources")
         lists: dict[str, tuple[SourceEntry, ...]] = {}
-        for kind, formats in SOURCE_FORMATS.items():
+        for kind in KINDS:
             raw = data.get(kind)
             if raw is None:
                 lists[kind] = ()
@@ -161,67 +168,97 @@ class ConfigChecker(FieldChecker):
                 continue
             entries = []
             for index, item in enumerate(raw):
-                entry = self.source_entry(kind, formats, item, f"sources.{kind}[{index}]")
+                entry = self.source_entry(kind, item, f"sources.{kind}[{index}]")
                 if entry is not None:
                     entries.append(entry)
             lists[kind] = tuple(entries)
         return Sources(**lists)
 
-    def source_entry(
-        self, kind: str, formats: tuple[str, ...], raw: Any, keypath: str
-    ) -> SourceEntry | None:
+    def source_entry(self, kind: str, raw: Any, keypath: str) -> SourceEntry | None:
+        """One entry, checked against its format's declaration in `briefing.formats`."""
         if isinstance(raw, str):
             raw = {"path": raw}
         item = self.mapping(raw, keypath)
         if not item:
             return None
-        self.keys(item, SOURCE_OPTION_KEYS | {"path", "format"}, keypath)
+        names = ", ".join(f.name for f in formats_of(kind))
         fmt = self.string(item.get("format"), f"{keypath}.format")
-        path_text = self.string(item.get("path"), f"{keypath}.path")
         if fmt is None:
-            fmt = format_from_extension(kind, path_text)
+            path_text = item.get("path")
+            fmt = format_from_extension(kind, path_text if isinstance(path_text, str) else None)
             if fmt is None:
                 self.problem(
                     keypath,
-                    f"cannot tell the format of {path_text!r}; add format: (one of {', '.join(formats)})",
+                    f"cannot tell the format of {path_text!r}; add format: (one of {names})",
                 )
                 return None
-        if fmt not in formats:
-            self.problem(
-                f"{keypath}.format", f"unknown format {fmt!r}; expected one of {', '.join(formats)}"
-            )
+        declared = find_format(kind, fmt)
+        if declared is None:
+            self.problem(f"{keypath}.format", f"unknown format {fmt!r}; expected one of {names}")
             return None
-        path: Path | None = None
-        options = {k: v for k, v in item.items() if k not in ("path", "format")}
-        if fmt == "prometheus":
-            for key in ("url", "good", "total"):
-                self.string(options.get(key), f"{keypath}.{key}", required=True)
-            url = str(options.get("url") or "")
-            if url and not url.startswith(("http://", "https://")):
-                self.problem(
-                    f"{keypath}.url", f"expected an http:// or https:// address, got {url!r}"
-                )
-        elif fmt == "prometheus-json":
-            for key in ("good", "total"):
-                found = self.existing_file(options.get(key), f"{keypath}.{key}")
-                if found is not None:
-                    options[key] = found
-        else:
-            path = self.existing_file(path_text, f"{keypath}.path")
-            if path is None:
-                return None
-        for key in ("bearer_token_env", "username_env", "password_env"):
-            env = options.get(key)
-            if env is not None and (not isinstance(env, str) or not ENV_NAME.match(env)):
-                self.problem(f"{keypath}.{key}", "expected the NAME of an environment variable")
-        if "timezone" in options:
-            self.timezone(options["timezone"], f"{keypath}.timezone")
-        for key in ("mapping", "severity_map"):
-            if key in options and not isinstance(options[key], dict):
-                self.problem(f"{keypath}.{key}", f"expected a mapping, got {kind_of(options[key])}")
+        self.keys(item, {"format", *declared.option_names}, keypath)
+        given = [name for name in declared.one_of if item.get(name) is not None]
+        if declared.one_of and len(given) != 1:
+            either = " or ".join(f"{name}:" for name in declared.one_of)
+            self.problem(keypath, f"a {fmt} source needs exactly one of {either}")
+        options: dict[str, Any] = {}
+        for option in declared.options:
+            value = item.get(option.name)
+            if value is None:
+                if option.required:
+                    self.problem(f"{keypath}.{option.name}", "is required")
+                continue
+            checked = self.option(option.check, value, f"{keypath}.{option.name}")
+            if checked is not None:
+                options[option.name] = checked
+        if any(item.get(o.name) is not None and o.name not in options for o in declared.options):
+            return None
+        path = options.pop("path", None)
         return SourceEntry(
             kind=kind, format=fmt, path=path, options=options, location=self.where(keypath)
         )
+
+    def option(self, check: str, value: Any, keypath: str) -> Any:
+        """The checked value of one source option (see `briefing.formats.CHECKS`), or None."""
+        if check == "file":
+            return self.existing_file(value, keypath)
+        if check == "timezone":
+            return self.timezone(value, keypath)
+        if check == "timestamp_format":
+            return self.timestamp_format(value, keypath)
+        if check == "names":
+            names = self.string_list(value, keypath)
+            return list(names) if names else None
+        if check == "mapping":
+            if not isinstance(value, dict) or not all(
+                isinstance(v, str | int | float) and not isinstance(v, bool) for v in value.values()
+            ):
+                self.problem(keypath, f"expected a mapping of names, got {kind_of(value)}")
+                return None
+            return {str(k): str(v) for k, v in value.items()}
+        if check == "bool":
+            if not isinstance(value, bool):
+                self.problem(keypath, f"expected true or false, got {kind_of(value)}")
+                return None
+            return value
+        if check == "seconds":
+            return self.number(value, keypath, low=0, low_open=True, high=3600)
+        if check == "count":
+            count = self.number(value, keypath, low=0, high=20)
+            if count is not None and count != int(count):
+                self.problem(keypath, f"expected a whole number, got {count:g}")
+                return None
+            return None if count is None else int(count)
+        text = self.string(value, keypath, required=check in ("query", "url"))
+        if not text:
+            return None
+        if check == "env" and not ENV_NAME.match(text):
+            self.problem(keypath, "expected the NAME of an environment variable")
+            return None
+        if check == "url" and not text.startswith(("http://", "https://")):
+            self.problem(keypath, f"expected an http:// or https:// address, got {shorten(text)!r}")
+            return None
+        return text
 
     def policy(self, value: Any) -> Policy:
         data = self.mapping(value, "policy")
@@ -265,10 +302,18 @@ class ConfigChecker(FieldChecker):
             data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000
         )
         due_days = self.number(
-            data.get("decision_due_days"), "policy.decision_due_days", default=14, low=0
+            data.get("decision_due_days"),
+            "policy.decision_due_days",
+            default=14,
+            low=0,
+            high=MAX_DECISION_DUE_DAYS,
         )
         action = (
-            self.string(data.get("error_budget_action"), "policy.error_budget_action")
+            self.template(
+                data.get("error_budget_action"),
+                "policy.error_budget_action",
+                ERROR_BUDGET_ACTION_PLACEHOLDERS,
+            )
             or defaults.error_budget_action
         )
         return Policy(
@@ -355,7 +400,13 @@ class ConfigChecker(FieldChecker):
             end = self.string(
                 iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True
             )
-            if start and end:
+            for key, text in (("start", start), ("end", end)):
+                if text and not _is_iso_day(text):
+                    self.problem(
+                        f"policy.baseline.from_incidents.{key}",
+                        f"expected a date like 2026-01-31, got {shorten(text)!r}",
+                    )
+            if start and end and _is_iso_day(start) and _is_iso_day(end):
                 window = (start, end)
         return Baseline(ttd, ttr, by_severity, by_service, window)
 
@@ -427,10 +478,15 @@ class ConfigChecker(FieldChecker):
         to = self.string_list(data.get("to"), "delivery.email.to")
         if not to:
             self.problem("delivery.email.to", "at least one recipient is required")
-        for key, addresses in (("from", (from_addr,)), ("to", to)):
+        cc = self.string_list(data.get("cc"), "delivery.email.cc")
+        bcc = self.string_list(data.get("bcc"), "delivery.email.bcc")
+        for key, addresses in (("from", (from_addr,)), ("to", to), ("cc", cc), ("bcc", bcc)):
             for address in addresses:
-                if address and "@" not in address:
-                    self.problem(f"delivery.email.{key}", f"{address!r} is not an email address")
+                if address:
+                    self.address(address, f"delivery.email.{key}")
+        for key, text in (("host", host), ("username", data.get("username"))):
+            if isinstance(text, str) and any(ch.isspace() or not ch.isprintable() for ch in text):
+                self.problem(f"delivery.email.{key}", "must not hold spaces or line breaks")
         return EmailConfig(
             host=host,
             port=int(port or default_port),
@@ -439,9 +495,12 @@ class ConfigChecker(FieldChecker):
             password_env=password_env,
             from_addr=from_addr,
             to=to,
-            cc=self.string_list(data.get("cc"), "delivery.email.cc"),
-            bcc=self.string_list(data.get("bcc"), "delivery.email.bcc"),
-            subject=self.string(data.get("subject"), "delivery.email.subject") or DEFAULT_SUBJECT,
+            cc=cc,
+            bcc=bcc,
+            subject=self.template(
+                data.get("subject"), "delivery.email.subject", SUBJECT_PLACEHOLDERS
+            )
+            or DEFAULT_SUBJECT,
             attempts=int(
                 self.number(
                     data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20
@@ -474,3 +533,14 @@ class ConfigChecker(FieldChecker):
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
         )
+
+
+def _is_iso_day(text: str) -> bool:
+    """A calendar date (2026-01-31) or a date and time in ISO 8601."""
+    import datetime as _datetime
+
+    try:
+        _datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

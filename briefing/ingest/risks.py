@@ -25,7 +25,7 @@ from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import iter_csv_records
 from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
 from briefing.model import FileQuality, Rejection
-from briefing.textfiles import check_size, parse_yaml
+from briefing.textfiles import check_size, parse_yaml, read_text
 
 POINT_FIELDS = ("ettd_minutes", "ettr_minutes", "impact", "ettf_days")
 # YAML interval key -> (canonical low column, canonical high column)
@@ -234,8 +234,7 @@ def _text(value: Any) -> str:
 
 
 def _yaml_records(path: Path, notes: list[str]) -> list[_Record]:
-    text = path.read_text(encoding="utf-8-sig")
-    root, data = parse_yaml(text, path)
+    root, data = parse_yaml(read_text(path), path)
     items_node: yaml.Node | None = root
     if isinstance(data, dict):
         if "risks" not in data:
