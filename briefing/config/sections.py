@@ -20,6 +20,7 @@ from briefing.config.values import (
     DEFAULT_SUBJECT,
     ERROR_BUDGET_ACTION_PLACEHOLDERS,
     HEADLINE_KINDS,
+    MAX_COST_PER_HOUR,
     MAX_DECISION_DUE_DAYS,
     SUBJECT_PLACEHOLDERS,
     Baseline,
@@ -139,6 +140,7 @@ class ConfigChecker(FieldChecker):
                 item.get("cost_of_downtime_per_hour"),
                 f"{keypath}.cost_of_downtime_per_hour",
                 low=0.0,
+                high=MAX_COST_PER_HOUR,
                 default=0.0,
             )
             result.append(

@@ -20,6 +20,7 @@ DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its b
 ERROR_BUDGET_ACTION_PLACEHOLDERS = ("service",)
 SUBJECT_PLACEHOLDERS = ("organization", "period", "period_label", "headline", "figure", "decision")
 MAX_DECISION_DUE_DAYS = 366
+MAX_COST_PER_HOUR = 1e12  # beyond any business; keeps every cost the Monte Carlo adds finite
 
 
 # --------------------------------------------------------------------------- values
