@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from briefing import __version__
+from briefing.atomic import make_folder, write_atomic
 from briefing.compute import compute
 from briefing.config import Config
 from briefing.errors import BriefingError, Location
@@ -174,15 +174,12 @@ def executive_part(html: str) -> str:
 
 
 def write_outputs(outputs: dict[str, bytes], out_dir: Path, period: Period) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for fmt, data in outputs.items():
-        target = out_dir / f"briefing-{period.label}.{fmt}"
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        files[fmt] = target
-    return files
+    """Each output written whole (see `briefing.atomic`): never half a file, never via a link."""
+    make_folder(out_dir)
+    return {
+        fmt: write_atomic(out_dir / f"briefing-{period.label}.{fmt}", data)
+        for fmt, data in outputs.items()
+    }
 
 
 def input_hash(config: Config, period: Period) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from briefing.atomic import make_folder, write_atomic
 from briefing.cli.common import (
     config_option,
     debug_option,
@@ -77,9 +78,9 @@ def build(
     from briefing.pipeline import resolve_period, utc_now
 
     setup_logging(log_format)
+    wanted = _formats(formats)
     config = load_config(resolve_config_path(config_path))
     chosen = resolve_period(config, period, now=utc_now())
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     with progress_display(True) as progress:
         result = run_build(
             config,
@@ -100,6 +101,21 @@ def build(
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _formats(text: str) -> list[str]:
+    """`--format pdf,html`: a usage error unless it names one or more known outputs."""
+    from briefing.pipeline import FORMATS
+
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        named = f"unknown format {unknown[0][:40]!r}" if unknown else "no format named"
+        raise click.BadParameter(
+            f"{named}; choose one or more of {', '.join(FORMATS)}, separated by commas",
+            param_hint="'--format'",
+        )
+    return list(dict.fromkeys(wanted))
 
 
 @click.command()
@@ -151,31 +167,37 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-@click.option("--force", is_flag=True, help="Overwrite an existing briefing.yaml.")
-def init(directory: Path, force: bool) -> None:
+def init(directory: Path) -> None:
     """Scaffold a workspace: briefing.yaml, example exports and a risk register.
 
     Copies the bundled sample (a fictional retailer) so `briefing build` works
-    at once; then replace its exports with yours.
+    at once; then replace its exports with yours. Never overwrites a file: if
+    any of the sample's files is already there, nothing is written and the
+    message lists them.
 
     \b
     Example:
       briefing init my-briefing && cd my-briefing && briefing build
     """
     source = packaged_sample_config().parent
-    target = directory / "briefing.yaml"
-    if target.exists() and not force:
+    files = [
+        item.relative_to(source)
+        for item in sorted(source.rglob("*"))
+        if item.is_file() and "__pycache__" not in item.parts
+    ]
+    existing = [
+        name for name in files if os.path.lexists(directory / name)
+    ]  # a link counts, even a broken one
+    if existing:
+        listed = ", ".join(name.as_posix() for name in existing)
         raise BriefingError(
-            f"{target} already exists", hint="use --force to overwrite it, or choose another folder"
+            f"{directory} already holds {listed}; nothing was written",
+            hint="init never overwrites a file: choose an empty folder, or move those files away",
         )
-    directory.mkdir(parents=True, exist_ok=True)
-    for item in sorted(source.rglob("*")):
-        if item.is_dir() or "__pycache__" in item.parts:
-            continue
-        relative = item.relative_to(source)
-        destination = directory / relative
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(item, destination)
+    for name in files:
+        destination = directory / name
+        make_folder(destination.parent, what="workspace folder")
+        write_atomic(destination, (source / name).read_bytes())
         click.echo(f"wrote {destination}")
     click.echo(f"Next: cd {directory} && briefing build")
 

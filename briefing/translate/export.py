@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from briefing.atomic import make_folder, write_atomic
 from briefing.translate.glossary import Entry, Glossary, normalize_term
 
 FORMATS = ("html", "md")
@@ -114,9 +115,8 @@ def render_glossary(glossary: Glossary, fmt: str, *, title: str = "Glossary") ->
 def write_glossary(glossary: Glossary, fmt: str, out: Path, *, title: str = "Glossary") -> Path:
     """Render and write the page to `out` (parent folders are created)."""
     text = render_glossary(glossary, fmt, title=title)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8", newline="\n")
-    return out
+    make_folder(out.parent, what="folder of the glossary page")
+    return write_atomic(out, text)
 
 
 def _md(text: str) -> str:
