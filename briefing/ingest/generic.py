@@ -21,6 +21,7 @@ import pyarrow as pa
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.messages import header_summary
 from briefing.ingest.rows import RowChecks, parse_timestamps, source_timezone
 from briefing.ingest.tables import conform, normalize_severity
 from briefing.textfiles import check_size, load_json
@@ -49,7 +50,7 @@ def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fm
     missing = [c for c in METRIC_COLUMNS if c not in table.column_names]
     if missing:
         raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(table.column_names)}",
+            f"missing column(s) {', '.join(missing)}; {header_summary(table.column_names)}",
             where=Location(path, 1),
             hint="metrics files need the columns timestamp,service,good,total",
         )
@@ -201,7 +202,7 @@ def resolve_columns(
         elif field in required or field in mapping:
             via = f" (mapped from {field!r})" if field in mapping else ""
             raise BriefingError(
-                f"column {theirs!r}{via} not found; the header has: {', '.join(header)}",
+                f"column {theirs!r}{via} not found; {header_summary(header)}",
                 where=Location(path, 1),
                 hint="fix `mapping:` for this source in briefing.yaml"
                 if field in mapping

@@ -21,6 +21,7 @@ from briefing.errors import BriefingError, Location
 from briefing.ingest.batches import aggregate_batches
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
+from briefing.ingest.messages import arrow_reason, header_summary
 from briefing.textfiles import check_size
 
 TYPED = {
@@ -54,7 +55,7 @@ def _streamed(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
     missing = [c for c in METRIC_COLUMNS if c not in names]
     if missing:
         raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(names)}",
+            f"missing column(s) {', '.join(missing)}; {header_summary(names)}",
             where=Location(path, 1),
             hint="metrics files need the columns timestamp,service,good,total",
         )
@@ -72,7 +73,7 @@ def _row_by_row(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
         table = pacsv.read_csv(path, convert_options=loose)
     except pa.ArrowInvalid as err:
         raise BriefingError(
-            f"cannot read as CSV: {err}",
+            f"cannot read as CSV: {arrow_reason(err)}",
             where=Location(path),
             hint="check the delimiter and quoting",
         ) from None

@@ -19,6 +19,7 @@ from briefing.errors import BriefingError, Location
 from briefing.ingest.batches import aggregate_batches
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
+from briefing.ingest.messages import header_summary
 from briefing.textfiles import check_size
 
 log = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ def read_metrics_parquet(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     missing = [c for c in METRIC_COLUMNS if c not in names]
     if missing:
         raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(names)}",
+            f"missing column(s) {', '.join(missing)}; {header_summary(names)}",
             where=Location(path, None, missing[0]),
             hint="metrics files need the columns timestamp,service,good,total",
         )

@@ -28,6 +28,7 @@ from briefing.config import SourceEntry
 from briefing.errors import BriefingError, ConfigError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import iter_csv_records
+from briefing.ingest.messages import header_summary
 from briefing.ingest.tables import conform
 from briefing.model import FileQuality
 from briefing.textfiles import check_size, parse_yaml, read_text
@@ -339,7 +340,7 @@ def _csv_records(path: Path) -> list[_Record]:
     missing = [name for name in required if name not in positions]
     if missing:
         raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; the header has: {', '.join(header)}",
+            f"missing column(s) {', '.join(missing)}; {header_summary(header)}",
             where=Location(path, 1),
             hint="a risk register CSV needs id,title,service,ettd_minutes,ettr_minutes,impact,ettf_days",
         )
