@@ -21,7 +21,12 @@ from briefing.pipeline import input_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "sources.md"
-HEADINGS = {"SLO definitions": "slos", "Metrics": "metrics", "Incidents": "incidents"}
+HEADINGS = {
+    "SLO definitions": "slos",
+    "Metrics": "metrics",
+    "Incidents": "incidents",
+    "Risk register": "risks",
+}
 HEAD = """\
 organization: Example Corp
 timezone: UTC
