@@ -109,6 +109,18 @@ class _BoundedLoader(yaml.SafeLoader):
         finally:
             self._parents.pop()
 
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        """A value YAML's own constructors cannot build (a date 2026-13-45, an integer of
+        5,000 digits) becomes an error at its node instead of a Python exception."""
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as err:
+            raise _LimitError(
+                f"cannot read the value {shorten(str(node.value))!r}: {shorten(str(err))}",
+                node.start_mark,
+                "quote it to keep it as text, or write a valid value",
+            ) from None
+
     def compose_mapping_node(self, anchor: Any) -> MappingNode:
         node: MappingNode = super().compose_mapping_node(anchor)
         _refuse_duplicate_keys(node)
@@ -170,7 +182,7 @@ def _refuse_duplicate_keys(node: MappingNode) -> None:
         first = seen.get(key)
         if first is not None:
             raise _LimitError(
-                f"the key {_short(key_node.value)!r} is written twice in one mapping "
+                f"the key {shorten(key_node.value)!r} is written twice in one mapping "
                 f"(first on line {first.line + 1}); a later one would silently win",
                 key_node.start_mark,
                 "keep one of the two",
@@ -178,12 +190,19 @@ def _refuse_duplicate_keys(node: MappingNode) -> None:
         seen[key] = key_node.start_mark
 
 
-def _short(text: Any, limit: int = 60) -> str:
+def shorten(text: Any, limit: int = 60) -> str:
     value = str(text)
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def _yaml_error(err: yaml.YAMLError, path: Path) -> BriefingError:
+def _yaml_error(err: yaml.YAMLError, path: Path, text: str) -> BriefingError:
+    if isinstance(err, yaml.reader.ReaderError):
+        line, column = _position(text, err.position)
+        return BriefingError(
+            f"not valid YAML: character U+{err.character:04X} is not allowed in YAML",
+            where=Location(path, line, column),
+            hint="remove the control character, or save the file as plain UTF-8 text",
+        )
     if isinstance(err, yaml.MarkedYAMLError) and err.problem_mark is not None:
         mark = err.problem_mark
         if isinstance(err, _LimitError):
@@ -202,12 +221,15 @@ def _yaml_error(err: yaml.YAMLError, path: Path) -> BriefingError:
 
 def parse_yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
     """One YAML document: its node tree (marks) and its safe-loaded data."""
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.YAMLError as err:  # the reader refuses control characters at once
+        raise _yaml_error(err, path, text) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as err:
-        raise _yaml_error(err, path) from None
+        raise _yaml_error(err, path, text) from None
     finally:
         loader.dispose()
     return node, data
@@ -215,7 +237,10 @@ def parse_yaml(text: str, path: Path) -> tuple[yaml.Node | None, Any]:
 
 def parse_yaml_documents(text: str, path: Path) -> list[tuple[yaml.Node, Any]]:
     """Every document of a YAML stream (`---`), each as (node tree, data)."""
-    loader = _BoundedLoader(text)
+    try:
+        loader = _BoundedLoader(text)
+    except yaml.YAMLError as err:
+        raise _yaml_error(err, path, text) from None
     documents = []
     try:
         while loader.check_node():
@@ -223,7 +248,7 @@ def parse_yaml_documents(text: str, path: Path) -> list[tuple[yaml.Node, Any]]:
             if node is not None:
                 documents.append((node, loader.construct_document(node)))
     except yaml.YAMLError as err:
-        raise _yaml_error(err, path) from None
+        raise _yaml_error(err, path, text) from None
     finally:
         loader.dispose()
     return documents
@@ -339,7 +364,7 @@ def _json_duplicate(text: str, path: Path) -> BriefingError:
     key, first, second = found[0]
     line, column = _position(text, second)
     return BriefingError(
-        f"the key {_short(key)!r} is written twice in one object "
+        f"the key {shorten(key)!r} is written twice in one object "
         f"(first on line {_position(text, first)[0]}); a later one would silently win",
         where=Location(path, line, column),
         hint="remove the repeated key",

@@ -151,3 +151,21 @@ def test_load_json_drops_a_byte_order_mark(tmp_path: Path) -> None:
     path = tmp_path / "a.json"
     path.write_bytes(b'\xef\xbb\xbf{"a": 1}')
     assert load_json(path) == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("period: 2026-13-45\n", 1), ("a: 1\ngood: " + "9" * 5000 + "\n", 2)],
+)
+def test_a_value_yaml_cannot_build_is_one_error_at_its_line(text: str, line: int) -> None:
+    err = error_of(text)
+    assert err.where is not None
+    assert err.where.line == line
+    assert "cannot read the value" in err.message
+
+
+def test_a_control_character_is_one_error_at_its_line() -> None:
+    err = error_of("organization: A\nlocale: \x00en\n")
+    assert err.where is not None
+    assert (err.where.line, err.where.column) == (2, 9)
+    assert "U+0000" in err.message

@@ -111,6 +111,9 @@ class FieldChecker:
             self.problem(keypath, f"expected text, got {kind_of(value)}")
             return default
         text = str(value).strip()
+        if "\x00" in text:
+            self.problem(keypath, "holds a NUL character (\\0)")
+            return default
         if required and not text:
             self.problem(keypath, "must not be empty")
         return text
@@ -141,7 +144,10 @@ class FieldChecker:
             self.problem(keypath, f"expected a number, got {kind_of(value)} {value!r}")
             return default
         else:
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond any float
+                number = math.inf
         if not math.isfinite(number):
             self.problem(keypath, f"must be a finite number, got {value!r}")
             return default

@@ -137,7 +137,10 @@ def _number(record: _Record, name: str, value: Any, what: str) -> float:
     if isinstance(value, bool) or value is None:
         raise _Invalid(name, f"risk {rid!r}: {name} must be a number ({what}), got {value!r}")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
     else:
         text = str(value).strip()
         try:
