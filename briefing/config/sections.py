@@ -1,43 +1,35 @@
-"""Config stage: the sections of `briefing.yaml` (services, sources, policy, delivery, report)."""
+"""Config stage: the sections of `briefing.yaml` (services, policy, report; sources and
+delivery in their own modules)."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
+from briefing.config.delivery import DeliveryChecks
 from briefing.config.fields import (
-    ENV_NAME,
     PERIOD_LABEL,
     SERVICE_ID,
-    FieldChecker,
     iso_day,
     kind_of,
     shorten,
 )
+from briefing.config.sources import SourceChecks
 from briefing.config.values import (
     DEFAULT_IMPACT_BY_SEVERITY,
-    DEFAULT_SUBJECT,
     ERROR_BUDGET_ACTION_PLACEHOLDERS,
     HEADLINE_KINDS,
     MAX_COST_PER_HOUR,
     MAX_DECISION_DUE_DAYS,
-    SUBJECT_PLACEHOLDERS,
     Baseline,
     Config,
-    Delivery,
-    EmailConfig,
     Policy,
     Report,
-    ScheduleConfig,
     ServiceConfig,
-    SourceEntry,
-    Sources,
 )
-from briefing.formats import KINDS, find_format, format_from_extension, formats_of
 
 
-class ConfigChecker(FieldChecker):
+class ConfigChecker(SourceChecks, DeliveryChecks):
     """Validates the plain data of briefing.yaml section by section."""
 
     def config(self, data: dict[str, Any]) -> Config | None:
@@ -154,113 +146,6 @@ class ConfigChecker(FieldChecker):
                 )
             )
         return tuple(result)
-
-    def sources(self, value: Any) -> Sources:
-        data = self.mapping(value, "sources")
-        self.keys(data, set(KINDS), "sources")
-        lists: dict[str, tuple[SourceEntry, ...]] = {}
-        for kind in KINDS:
-            raw = data.get(kind)
-            if raw is None:
-                lists[kind] = ()
-                continue
-            if not isinstance(raw, list):
-                self.problem(f"sources.{kind}", f"expected a list of entries, got {kind_of(raw)}")
-                lists[kind] = ()
-                continue
-            entries = []
-            for index, item in enumerate(raw):
-                entry = self.source_entry(kind, item, f"sources.{kind}[{index}]")
-                if entry is not None:
-                    entries.append(entry)
-            lists[kind] = tuple(entries)
-        return Sources(**lists)
-
-    def source_entry(self, kind: str, raw: Any, keypath: str) -> SourceEntry | None:
-        """One entry, checked against its format's declaration in `briefing.formats`."""
-        if isinstance(raw, str):
-            raw = {"path": raw}
-        item = self.mapping(raw, keypath)
-        if not item:
-            return None
-        names = ", ".join(f.name for f in formats_of(kind))
-        fmt = self.string(item.get("format"), f"{keypath}.format")
-        if fmt is None:
-            path_text = item.get("path")
-            fmt = format_from_extension(kind, path_text if isinstance(path_text, str) else None)
-            if fmt is None:
-                self.problem(
-                    keypath,
-                    f"cannot tell the format of {path_text!r}; add format: (one of {names})",
-                )
-                return None
-        declared = find_format(kind, fmt)
-        if declared is None:
-            self.problem(f"{keypath}.format", f"unknown format {fmt!r}; expected one of {names}")
-            return None
-        self.keys(item, {"format", *declared.option_names}, keypath)
-        given = [name for name in declared.one_of if item.get(name) is not None]
-        if declared.one_of and len(given) != 1:
-            either = " or ".join(f"{name}:" for name in declared.one_of)
-            self.problem(keypath, f"a {fmt} source needs exactly one of {either}")
-        options: dict[str, Any] = {}
-        for option in declared.options:
-            value = item.get(option.name)
-            if value is None:
-                if option.required:
-                    self.problem(f"{keypath}.{option.name}", "is required")
-                continue
-            checked = self.option(option.check, value, f"{keypath}.{option.name}")
-            if checked is not None:
-                options[option.name] = checked
-        if any(item.get(o.name) is not None and o.name not in options for o in declared.options):
-            return None
-        path = options.pop("path", None)
-        return SourceEntry(
-            kind=kind, format=fmt, path=path, options=options, location=self.where(keypath)
-        )
-
-    def option(self, check: str, value: Any, keypath: str) -> Any:
-        """The checked value of one source option (see `briefing.formats.CHECKS`), or None."""
-        if check == "file":
-            return self.existing_file(value, keypath)
-        if check == "timezone":
-            return self.timezone(value, keypath)
-        if check == "timestamp_format":
-            return self.timestamp_format(value, keypath)
-        if check == "names":
-            names = self.string_list(value, keypath)
-            return list(names) if names else None
-        if check == "mapping":
-            if not isinstance(value, dict) or not all(
-                isinstance(v, str | int | float) and not isinstance(v, bool) for v in value.values()
-            ):
-                self.problem(keypath, f"expected a mapping of names, got {kind_of(value)}")
-                return None
-            return {str(k): str(v) for k, v in value.items()}
-        if check == "bool":
-            if not isinstance(value, bool):
-                self.problem(keypath, f"expected true or false, got {kind_of(value)}")
-                return None
-            return value
-        if check == "seconds":
-            return self.number(value, keypath, low=0, low_open=True, high=3600)
-        if check == "count":
-            count = self.number(value, keypath, low=0, high=20)
-            if count is not None and count != int(count):
-                self.problem(keypath, f"expected a whole number, got {count:g}")
-                return None
-            return None if count is None else int(count)
-        text = self.string(value, keypath, required=check in ("query", "url"))
-        if not text:
-            return None
-        if check == "env" and not ENV_NAME.match(text):
-            self.problem(keypath, "expected the NAME of an environment variable")
-            return None
-        if check == "url" and not text.startswith(("http://", "https://")):
-            self.problem(keypath, f"expected an http:// or https:// address, got {shorten(text)!r}")
-            return None
-        return text
 
     def policy(self, value: Any) -> Policy:
         data = self.mapping(value, "policy")
@@ -411,117 +296,6 @@ class ConfigChecker(FieldChecker):
             if start and end and _is_iso_day(start) and _is_iso_day(end):
                 window = (start, end)
         return Baseline(ttd, ttr, by_severity, by_service, window)
-
-    def delivery(self, value: Any) -> Delivery:
-        data = self.mapping(value, "delivery")
-        self.keys(data, {"email", "schedule", "ledger"}, "delivery")
-        email = self.email(data.get("email")) if data.get("email") is not None else None
-        schedule = None
-        if data.get("schedule") is not None:
-            raw = self.mapping(data.get("schedule"), "delivery.schedule")
-            self.keys(raw, {"cron", "timezone"}, "delivery.schedule")
-            cron = self.string(raw.get("cron"), "delivery.schedule.cron", required=True) or ""
-            if cron:
-                try:
-                    from croniter import croniter
-
-                    croniter(cron)
-                except (ValueError, KeyError) as err:
-                    self.problem("delivery.schedule.cron", f"not a valid cron expression: {err}")
-            tz = self.timezone(raw.get("timezone"), "delivery.schedule.timezone") or "UTC"
-            schedule = ScheduleConfig(cron, tz)
-        ledger = None
-        if data.get("ledger") is not None:
-            text = self.string(data.get("ledger"), "delivery.ledger") or ""
-            ledger = Path(text) if Path(text).is_absolute() else self.path.parent / text
-        return Delivery(email=email, schedule=schedule, ledger=ledger)
-
-    def email(self, value: Any) -> EmailConfig | None:
-        data = self.mapping(value, "delivery.email")
-        allowed = {
-            "host",
-            "port",
-            "security",
-            "username",
-            "password_env",
-            "from",
-            "to",
-            "cc",
-            "bcc",
-            "subject",
-            "attempts",
-            "backoff_seconds",
-            "timeout_seconds",
-        }
-        self.keys(data, allowed, "delivery.email")
-        host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
-        security = (
-            self.string(data.get("security"), "delivery.email.security", default="starttls")
-            or "starttls"
-        )
-        if security not in ("starttls", "ssl", "none"):
-            self.problem(
-                "delivery.email.security", f"expected starttls, ssl or none, got {security!r}"
-            )
-        default_port = {"starttls": 587, "ssl": 465}.get(security, 25)
-        port = self.number(
-            data.get("port"), "delivery.email.port", default=default_port, low=1, high=65535
-        )
-        password_env = data.get("password_env")
-        if password_env is not None and (
-            not isinstance(password_env, str) or not ENV_NAME.match(password_env)
-        ):
-            self.problem(
-                "delivery.email.password_env",
-                "expected the NAME of an environment variable, not a password",
-            )
-            password_env = None
-        from_addr = self.string(data.get("from"), "delivery.email.from", required=True) or ""
-        to = self.string_list(data.get("to"), "delivery.email.to")
-        if not to:
-            self.problem("delivery.email.to", "at least one recipient is required")
-        cc = self.string_list(data.get("cc"), "delivery.email.cc")
-        bcc = self.string_list(data.get("bcc"), "delivery.email.bcc")
-        for key, addresses in (("from", (from_addr,)), ("to", to), ("cc", cc), ("bcc", bcc)):
-            for address in addresses:
-                if address:
-                    self.address(address, f"delivery.email.{key}")
-        for key, text in (("host", host), ("username", data.get("username"))):
-            if isinstance(text, str) and any(ch.isspace() or not ch.isprintable() for ch in text):
-                self.problem(f"delivery.email.{key}", "must not hold spaces or line breaks")
-        return EmailConfig(
-            host=host,
-            port=int(port or default_port),
-            security=security,
-            username=self.string(data.get("username"), "delivery.email.username"),
-            password_env=password_env,
-            from_addr=from_addr,
-            to=to,
-            cc=cc,
-            bcc=bcc,
-            subject=self.template(
-                data.get("subject"), "delivery.email.subject", SUBJECT_PLACEHOLDERS
-            )
-            or DEFAULT_SUBJECT,
-            attempts=int(
-                self.number(
-                    data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20
-                )
-                or 4
-            ),
-            backoff_seconds=self.number(
-                data.get("backoff_seconds"), "delivery.email.backoff_seconds", default=2.0, low=0
-            )
-            or 0.0,
-            timeout_seconds=self.number(
-                data.get("timeout_seconds"),
-                "delivery.email.timeout_seconds",
-                default=30.0,
-                low=0,
-                low_open=True,
-            )
-            or 30.0,
-        )
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
