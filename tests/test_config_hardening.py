@@ -209,6 +209,21 @@ def test_doubled_braces_are_literal_text(workspace: Path) -> None:
             "delivery.email.to: 'board@northwind.example\\r\\nBcc: spy@evil.example' is not one plain email address",
         ),
         (
+            "postmortem_share: 0.20",
+            "trials: 100.5\n  postmortem_share: 0.20",
+            "policy.trials: expected a whole number, got 100.5",
+        ),
+        (
+            'cron: "0 8 2 * *"',
+            'cron: "0 8 31 2 *"',
+            "delivery.schedule.cron: not a valid cron expression",
+        ),
+        (
+            "organization: Northwind Outfitters",
+            'organization: "Northwind\\0 Outfitters"',
+            "organization: holds a NUL character",
+        ),
+        (
             "from: risk@northwind.example",
             "from: Risk Team <risk@northwind.example>",
             "delivery.email.from: 'Risk Team <risk@northwind.example>' is not one plain email address",

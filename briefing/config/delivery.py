@@ -31,7 +31,8 @@ class DeliveryChecks(FieldChecker):
                 try:
                     from croniter import croniter
 
-                    croniter(cron)
+                    # a date that never comes (31 February) is found by looking for the next one
+                    croniter(cron).get_next(float)
                 except (ValueError, KeyError) as err:
                     self.problem("delivery.schedule.cron", f"not a valid cron expression: {err}")
             tz = self.timezone(raw.get("timezone"), "delivery.schedule.timezone") or "UTC"
@@ -71,7 +72,12 @@ class DeliveryChecks(FieldChecker):
             )
         default_port = {"starttls": 587, "ssl": 465}.get(security, 25)
         port = self.number(
-            data.get("port"), "delivery.email.port", default=default_port, low=1, high=65535
+            data.get("port"),
+            "delivery.email.port",
+            default=default_port,
+            low=1,
+            high=65535,
+            whole=True,
         )
         password_env = data.get("password_env")
         if password_env is not None and (
@@ -111,7 +117,12 @@ class DeliveryChecks(FieldChecker):
             or DEFAULT_SUBJECT,
             attempts=int(
                 self.number(
-                    data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20
+                    data.get("attempts"),
+                    "delivery.email.attempts",
+                    default=4,
+                    low=1,
+                    high=20,
+                    whole=True,
                 )
                 or 4
             ),

@@ -130,6 +130,7 @@ class FieldChecker:
         high_open: bool = False,
         required: bool = False,
         percent: bool = False,
+        whole: bool = False,
     ) -> float | None:
         if value is None:
             if required:
@@ -156,6 +157,9 @@ class FieldChecker:
             return default
         if high is not None and (number >= high if high_open else number > high):
             self.problem(keypath, f"must be {'<' if high_open else '<='} {high:g}, got {number:g}")
+            return default
+        if whole and number != int(number):
+            self.problem(keypath, f"expected a whole number, got {number:g}")
             return default
         return number
 

@@ -184,13 +184,21 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
                 self.problem(
                     f"policy.redact_patterns[{i}]", f"not a valid regular expression: {err}"
                 )
-        seed = self.number(data.get("seed"), "policy.seed", default=defaults.seed, low=0)
+        seed = self.number(
+            data.get("seed"), "policy.seed", default=defaults.seed, low=0, high=2**63, whole=True
+        )
         trials = self.number(
-            data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000
+            data.get("trials"),
+            "policy.trials",
+            default=defaults.trials,
+            low=100,
+            high=10_000_000,
+            whole=True,
         )
         due_days = self.number(
             data.get("decision_due_days"),
             "policy.decision_due_days",
+            whole=True,
             default=14,
             low=0,
             high=MAX_DECISION_DUE_DAYS,

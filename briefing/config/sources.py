@@ -107,10 +107,7 @@ class SourceChecks(FieldChecker):
         if check == "seconds":
             return self.number(value, keypath, low=0, low_open=True, high=3600)
         if check == "count":
-            count = self.number(value, keypath, low=0, high=20)
-            if count is not None and count != int(count):
-                self.problem(keypath, f"expected a whole number, got {count:g}")
-                return None
+            count = self.number(value, keypath, low=0, high=20, whole=True)
             return None if count is None else int(count)
         text = self.string(value, keypath, required=check in ("query", "url"))
         if not text:
