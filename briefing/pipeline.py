@@ -1,8 +1,9 @@
 """The recipe: config -> ingest -> compute -> translate -> render -> write.
 
 `build_briefing` runs the first four stages and returns a `Briefing`;
-`build` renders it and writes `briefing-YYYY-MM.{pdf,html,json}`. Rendering and
-delivery take the returned values and never re-run a stage.
+`build` renders it and writes `briefing-<label>.{pdf,html,json}` (`briefing-2026-10.pdf`,
+`briefing-2026-Q3.pdf`). Rendering and delivery take the returned values and
+never re-run a stage.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from briefing.errors import BriefingError, Location
 from briefing.formats import KINDS, find_format
 from briefing.ingest import ingest, read_slos
 from briefing.model import Briefing, DataQuality, Period
+from briefing.periods import as_kind
 from briefing.translate.glossary import Glossary, load_glossary
 from briefing.translate.words import translate
 
@@ -40,20 +42,24 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
 
 
-def resolve_period(config: Config, period: str | None, *, now: datetime) -> Period:
-    """`--period`, else `period:` in the config, else the last complete month."""
-    label = period or config.period
+def resolve_period(
+    config: Config, period: str | None, *, now: datetime, kind: str | None = None
+) -> Period:
+    """The period to brief on: `--period`, else the last complete period of `--period-kind`,
+    else `period:` in the config, else the last complete month (all in the config's zone)."""
+    chosen_kind = as_kind(kind) if kind else None
+    label = period.strip() if period and period.strip() else None
+    if label is None and chosen_kind is None:
+        label = config.period
     if label is None:
-        return Period.last_complete(now, config.timezone)
-    try:
-        year, month = (int(part) for part in label.split("-"))
-        if not 1 <= month <= 12 or len(label) != 7:
-            raise ValueError(label)
-    except ValueError:
+        return Period.last_complete(now, config.timezone, chosen_kind or "month")
+    resolved = Period.parse(label, config.timezone)
+    if chosen_kind is not None and resolved.kind != chosen_kind:
         raise BriefingError(
-            f"period {label!r} is not a month like 2026-10", hint="use --period YYYY-MM"
-        ) from None
-    return Period(year, month, config.timezone)
+            f"--period {label} is a {resolved.kind} but --period-kind asks for a {chosen_kind}",
+            hint="give one of the two: --period names the period, --period-kind the last complete one",
+        )
+    return resolved
 
 
 def build_briefing(
@@ -109,8 +115,12 @@ def build(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    pdf_variant: str | None = None,
 ) -> BuildResult:
-    """All stages; writes the requested files under `out_dir` when given."""
+    """All stages; writes the requested files under `out_dir` when given.
+
+    `pdf_variant` (e.g. "pdf/a-3b") replaces `report.pdf_variant` for this build.
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise BriefingError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
@@ -122,6 +132,7 @@ def build(
     if progress:
         progress("Rendering " + ", ".join(formats))
     from briefing.render import render
+    from briefing.render.templates import Look
 
     wanted = list(formats)
     if "pdf" in wanted and "html" not in wanted:
@@ -132,6 +143,8 @@ def build(
         glossary=glossary,
         paper_size=config.report.paper_size,
         classification=config.report.classification,
+        look=Look.of(config.report),
+        pdf_variant=pdf_variant or config.report.pdf_variant,
     )
     warnings = tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
     outputs = {k: v for k, v in outputs.items() if k in formats}

@@ -1,6 +1,6 @@
 """What every fuzz test of a reader checks: a result, or the one error type with a location.
 
-Used with the hypothesis profile "fuzz" (registered in tests/conftest.py). Each
+Used with the hypothesis profiles of tests/conftest.py (`fuzz_settings()`). Each
 example runs under `time_limit`, so a hang fails the example instead of the suite.
 """
 

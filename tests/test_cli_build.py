@@ -71,7 +71,7 @@ def test_period_flag_overrides_the_config(workspace: Path, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--period", "2026-13"], "period '2026-13' is not a month like 2026-10"),
+        (["--period", "2026-13"], "period '2026-13': there is no month 13"),
     ],
 )
 def test_bad_flags_exit_1_with_one_message(workspace: Path, args: list[str], message: str) -> None:

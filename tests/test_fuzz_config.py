@@ -10,11 +10,14 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from briefing.config import Config, load_config, packaged_sample_config
+from tests.conftest import fuzz_settings
 from tests.fuzzing import result_or_located_error
+
+FUZZ = fuzz_settings()
 
 SAMPLE = packaged_sample_config()
 SAMPLE_TEXT = SAMPLE.read_text(encoding="utf-8")
@@ -78,7 +81,7 @@ def check(folder: Path, text: str) -> None:
         assert outcome.services or outcome.sources.slos
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(changes=st.lists(st.tuples(st.sampled_from(PATHS), VALUES), max_size=4))
 def test_fuzz_config_values(folder: Path, changes: list[tuple[tuple[Any, ...], Any]]) -> None:
     import copy
@@ -92,7 +95,7 @@ def test_fuzz_config_values(folder: Path, changes: list[tuple[tuple[Any, ...], A
     check(folder, yaml.safe_dump(data, allow_unicode=True))
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(
     edits=st.lists(
         st.tuples(

@@ -7,7 +7,17 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 ORDER = ["config", "ingest", "compute", "translate", "render", "deliver", "cli"]
-SHARED = {"errors", "model", "textfiles", "formats", "atomic", "formatting", "__init__", "__main__"}
+SHARED = {
+    "errors",
+    "model",
+    "periods",
+    "textfiles",
+    "formats",
+    "atomic",
+    "formatting",
+    "__init__",
+    "__main__",
+}
 
 
 def stage_of(module: str) -> str | None:

@@ -15,11 +15,13 @@ from briefing.cli.common import (
     config_option,
     debug_option,
     log_format_option,
+    period_kind_option,
     period_option,
     setup_logging,
     strict_option,
 )
 from briefing.config import load_config, packaged_sample_config, resolve_config_path
+from briefing.config.values import PDF_VARIANTS
 from briefing.errors import BriefingError
 
 
@@ -39,6 +41,7 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 @click.command()
 @config_option
 @period_option
+@period_kind_option
 @click.option(
     "--format",
     "formats",
@@ -52,7 +55,13 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("out"),
     show_default=True,
-    help="Folder for briefing-YYYY-MM.{pdf,html,json}.",
+    help="Folder for briefing-PERIOD.{pdf,html,json} (briefing-2026-10.pdf, briefing-2026-Q3.pdf).",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+    default=None,
+    help="Archival PDF (PDF/A-3b, the JSON attached); default: report.pdf_variant.",
 )
 @strict_option
 @debug_option
@@ -60,19 +69,23 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 def build(
     config_path: Path | None,
     period: str | None,
+    period_kind: str | None,
     formats: str,
     out_dir: Path,
+    pdf_variant: str | None,
     strict: bool,
     debug: bool,
     log_format: str,
 ) -> None:
-    """Build the briefing for a month: PDF, HTML and JSON.
+    """Build the briefing for a period (a month unless told): PDF, HTML and JSON.
 
     \b
     Examples:
       briefing build                       # ./briefing.yaml, else the bundled sample
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
+      briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
+      briefing build --pdf-variant pdf/a-3b  # for the records archive
     """
     from briefing.pipeline import build as run_build
     from briefing.pipeline import resolve_period, utc_now
@@ -80,7 +93,7 @@ def build(
     setup_logging(log_format)
     wanted = _formats(formats)
     config = load_config(resolve_config_path(config_path))
-    chosen = resolve_period(config, period, now=utc_now())
+    chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     with progress_display(True) as progress:
         result = run_build(
             config,
@@ -90,6 +103,7 @@ def build(
             strict=strict,
             now=utc_now(),
             progress=progress,
+            pdf_variant=pdf_variant.lower() if pdf_variant else None,
         )
     headline = result.briefing.headline
     click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
@@ -121,9 +135,12 @@ def _formats(text: str) -> list[str]:
 @click.command()
 @config_option
 @period_option
+@period_kind_option
 @strict_option
 @debug_option
-def validate(config_path: Path | None, period: str | None, strict: bool, debug: bool) -> None:
+def validate(
+    config_path: Path | None, period: str | None, period_kind: str | None, strict: bool, debug: bool
+) -> None:
     """Check briefing.yaml, the glossary and every input file without rendering.
 
     Lists each file's rows read, used and rejected (with line, column and
@@ -142,7 +159,7 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
     problems = validate_glossary_files(config.glossary)
     if problems:
         raise ConfigError(problems)
-    chosen = resolve_period(config, period, now=utc_now())
+    chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     briefing = build_briefing(config, chosen, strict=False, now=utc_now())
     click.echo(f"{path}: config is valid ({len(config.services)} services, period {chosen.label})")
     for file in briefing.data_quality.files:
@@ -167,39 +184,72 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-def init(directory: Path) -> None:
+@click.option(
+    "--templates",
+    "with_templates",
+    is_flag=True,
+    help="Also copy the packaged templates into DIRECTORY/templates to change the look.",
+)
+def init(directory: Path, with_templates: bool) -> None:
     """Scaffold a workspace: briefing.yaml, example exports and a risk register.
 
     Copies the bundled sample (a fictional retailer) so `briefing build` works
-    at once; then replace its exports with yours. Never overwrites a file: if
-    any of the sample's files is already there, nothing is written and the
-    message lists them.
+    at once; then replace its exports with yours. With --templates, also copies
+    the packaged templates to templates/ (in an existing workspace: only them);
+    a file there replaces the packaged one of the same name, so keep only the
+    ones you change. Never overwrites a file: if any file it would write is
+    already there, nothing is written and the message lists them.
 
     \b
-    Example:
+    Examples:
       briefing init my-briefing && cd my-briefing && briefing build
+      briefing init --templates      # in a workspace: start your own look
     """
-    source = packaged_sample_config().parent
-    files = [
-        item.relative_to(source)
-        for item in sorted(source.rglob("*"))
-        if item.is_file() and "__pycache__" not in item.parts
-    ]
-    existing = [
-        name for name in files if os.path.lexists(directory / name)
-    ]  # a link counts, even a broken one
+    target = directory / "briefing.yaml"
+    scaffold = not (with_templates and target.exists())
+    plan: list[tuple[Path, Path]] = []
+    if scaffold:
+        plan += _tree(packaged_sample_config().parent, directory)
+    if with_templates:
+        from briefing.render.templates import PACKAGED
+
+        plan += _tree(PACKAGED, directory / TEMPLATES_DIR)
+    # a link counts, even a broken one
+    existing = [destination for _, destination in plan if os.path.lexists(destination)]
     if existing:
-        listed = ", ".join(name.as_posix() for name in existing)
+        names = [path.relative_to(directory).as_posix() for path in existing]
+        listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         raise BriefingError(
             f"{directory} already holds {listed}; nothing was written",
             hint="init never overwrites a file: choose an empty folder, or move those files away",
         )
-    for name in files:
-        destination = directory / name
+    for source, destination in plan:
         make_folder(destination.parent, what="workspace folder")
-        write_atomic(destination, (source / name).read_bytes())
+        write_atomic(destination, source.read_bytes())
         click.echo(f"wrote {destination}")
-    click.echo(f"Next: cd {directory} && briefing build")
+    if with_templates:
+        if scaffold:
+            with target.open("a", encoding="utf-8") as handle:
+                handle.write(
+                    "\n# The look: files in templates/ replace the packaged ones of the same name\n"
+                    f"report:\n  templates: {TEMPLATES_DIR}\n"
+                )
+        else:
+            click.echo(f"Next: add `report: {{templates: {TEMPLATES_DIR}}}` to {target}")
+    if scaffold:
+        click.echo(f"Next: cd {directory} && briefing build")
+
+
+TEMPLATES_DIR = "templates"
+
+
+def _tree(source: Path, destination_root: Path) -> list[tuple[Path, Path]]:
+    """(file, where it goes) for every file under `source`."""
+    return [
+        (item, destination_root / item.relative_to(source))
+        for item in sorted(source.rglob("*"))
+        if item.is_file() and "__pycache__" not in item.parts
+    ]
 
 
 COMMANDS: list[click.Command] = [build, validate, init]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from briefing.config.fields import ENV_NAME, FieldChecker
+from briefing.config.fields import ENV_NAME
+from briefing.config.look import LookChecker
 from briefing.config.values import (
     DEFAULT_SUBJECT,
     SUBJECT_PLACEHOLDERS,
@@ -15,7 +16,7 @@ from briefing.config.values import (
 )
 
 
-class DeliveryChecks(FieldChecker):
+class DeliveryChecks(LookChecker):
     """The checks of `delivery:` (mixed into the config checker)."""
 
     def delivery(self, value: Any) -> Delivery:
@@ -25,7 +26,7 @@ class DeliveryChecks(FieldChecker):
         schedule = None
         if data.get("schedule") is not None:
             raw = self.mapping(data.get("schedule"), "delivery.schedule")
-            self.keys(raw, {"cron", "timezone"}, "delivery.schedule")
+            self.keys(raw, {"cron", "timezone", "period"}, "delivery.schedule")
             cron = self.string(raw.get("cron"), "delivery.schedule.cron", required=True) or ""
             if cron:
                 try:
@@ -36,7 +37,13 @@ class DeliveryChecks(FieldChecker):
                 except (ValueError, KeyError) as err:
                     self.problem("delivery.schedule.cron", f"not a valid cron expression: {err}")
             tz = self.timezone(raw.get("timezone"), "delivery.schedule.timezone") or "UTC"
-            schedule = ScheduleConfig(cron, tz)
+            kind = self.string(raw.get("period"), "delivery.schedule.period") or "month"
+            if kind not in ("month", "quarter", "year", "week"):
+                self.problem(
+                    "delivery.schedule.period",
+                    f"expected month, quarter, year or week, got {kind!r}",
+                )
+            schedule = ScheduleConfig(cron, tz, kind)
         ledger = None
         if data.get("ledger") is not None:
             text = self.string(data.get("ledger"), "delivery.ledger") or ""
@@ -59,6 +66,7 @@ class DeliveryChecks(FieldChecker):
             "attempts",
             "backoff_seconds",
             "timeout_seconds",
+            "pdf_variant",
         }
         self.keys(data, allowed, "delivery.email")
         host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
@@ -138,4 +146,5 @@ class DeliveryChecks(FieldChecker):
                 low_open=True,
             )
             or 30.0,
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "delivery.email.pdf_variant"),
         )

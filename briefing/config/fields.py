@@ -48,7 +48,6 @@ def parse_with_marks(text: str, path: Path) -> tuple[dict[str, tuple[int, int]],
 
 
 PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
-PERIOD_LABEL = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 EMAIL_ADDRESS = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\"]+$")
@@ -267,6 +266,20 @@ class FieldChecker:
             return "en_GB"
         return name.replace("-", "_")
 
+    def period(self, value: Any, keypath: str) -> str | None:
+        """A period label (2026-10, 2026-Q3, 2026, 2026-W05), written as briefing labels it."""
+        label = self.string(value, keypath)
+        if not label:
+            return None
+        from briefing.errors import BriefingError
+        from briefing.periods import Period
+
+        try:
+            return Period.parse(label).label
+        except BriefingError as err:
+            self.problem(keypath, err.message.removeprefix("period "))
+            return None
+
     def timezone(self, value: Any, keypath: str) -> str | None:
         name = self.string(value, keypath)
         if name is None:
@@ -277,6 +290,34 @@ class FieldChecker:
             self.problem(keypath, f"unknown IANA time zone {name!r} (e.g. UTC, Europe/Amsterdam)")
             return None
         return name
+
+
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def hex_colour(text: str) -> str | None:
+    """`#abc` or `#AABBCC` as `#aabbcc`; None when `text` is not a hex colour."""
+    if not HEX_COLOUR.match(text):
+        return None
+    digits = text[1:].lower()
+    return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The media type of an image by its content (image/png, image/svg+xml), else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        import io
+        import xml.etree.ElementTree as ET
+
+        try:
+            for _event, element in ET.iterparse(io.BytesIO(data), ("start",)):
+                return "image/svg+xml" if element.tag.rpartition("}")[2] == "svg" else None
+        except ET.ParseError:
+            return None
+    return None
 
 
 def iso_day(value: Any) -> Any:

@@ -3,12 +3,10 @@ delivery in their own modules)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from briefing.config.delivery import DeliveryChecks
 from briefing.config.fields import (
-    PERIOD_LABEL,
     SERVICE_ID,
     iso_day,
     kind_of,
@@ -27,6 +25,7 @@ from briefing.config.values import (
     Report,
     ServiceConfig,
 )
+from briefing.patterns import check_pattern
 
 
 class ConfigChecker(SourceChecks, DeliveryChecks):
@@ -59,10 +58,7 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
         currency = self.currency(data.get("currency"))
         locale = self.locale(data.get("locale"))
         timezone = self.timezone(data.get("timezone"), "timezone") or "UTC"
-        period = self.string(data.get("period"), "period")
-        if period is not None and not PERIOD_LABEL.match(period):
-            self.problem("period", f"expected YYYY-MM (e.g. 2026-10), got {period!r}")
-            period = None
+        period = self.period(data.get("period"), "period")
         services = self.services(data.get("services"))
         sources = self.sources(data.get("sources"))
         glossary = tuple(
@@ -178,12 +174,9 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
         headline = self.headline(data.get("headline"))
         patterns = self.string_list(data.get("redact_patterns"), "policy.redact_patterns")
         for i, pattern in enumerate(patterns):
-            try:
-                re.compile(pattern)
-            except re.error as err:
-                self.problem(
-                    f"policy.redact_patterns[{i}]", f"not a valid regular expression: {err}"
-                )
+            refused = check_pattern(pattern)  # the linear-time engine the patterns run in
+            if refused is not None:
+                self.problem(f"policy.redact_patterns[{i}]", f"cannot be used: {refused}")
         seed = self.number(
             data.get("seed"), "policy.seed", default=defaults.seed, low=0, high=2**63, whole=True
         )
@@ -307,7 +300,11 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
-        self.keys(data, {"paper_size", "classification"}, "report")
+        self.keys(
+            data,
+            {"paper_size", "classification", "templates", "logo", "palette", "pdf_variant"},
+            "report",
+        )
         paper = self.string(data.get("paper_size"), "report.paper_size", default="A4") or "A4"
         if paper.lower() not in ("a4", "letter"):
             self.problem("report.paper_size", f"expected A4 or Letter, got {paper!r}")
@@ -316,6 +313,10 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
             paper_size="A4" if paper.lower() == "a4" else "Letter",
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
+            templates=self.template_folder(data.get("templates")),
+            logo=self.logo(data.get("logo")),
+            palette=self.palette(data.get("palette")),
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
         )
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from briefing.config import Config, load_config
@@ -19,7 +19,10 @@ from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.risks import INTERVALS, KNOWN_KEYS, read_risks
 from briefing.ingest.tables import check_table
 from briefing.model import Period
+from tests.conftest import fuzz_settings
 from tests.fuzzing import result_or_located_error
+
+FUZZ = fuzz_settings()
 
 NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -95,7 +98,7 @@ def check(config: Config, ctx: ReadContext, index: int) -> None:
         assert len(outcome.table) == quality.rows_used
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(
     document=st.one_of(
         st.fixed_dictionaries({"risks": st.lists(RISK, max_size=4)}),
@@ -111,7 +114,7 @@ def test_fuzz_risk_register_yaml(setup: tuple[Config, ReadContext, Path], docume
     check(config, ctx, 0)
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(
     header=st.lists(st.sampled_from(CSV_COLUMNS), min_size=1, max_size=10),
     rows=st.lists(st.lists(CELLS, max_size=11), max_size=5),

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from briefing.errors import BriefingError
@@ -19,7 +19,10 @@ from briefing.translate.glossary import (
     load_glossary,
     validate_glossary_files,
 )
+from tests.conftest import fuzz_settings
 from tests.fuzzing import result_or_located_error, time_limit
+
+FUZZ = fuzz_settings()
 
 SCALARS = st.one_of(
     st.none(),
@@ -60,7 +63,7 @@ def check(path: Path) -> None:
         assert message.strip()
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(
     document=st.one_of(
         st.fixed_dictionaries({"terms": st.lists(ENTRY, max_size=4)}),
@@ -77,7 +80,7 @@ def test_fuzz_glossary_entries(folder: Path, document: Any) -> None:
 VALID = "terms:\n  - term: Blast radius\n    definition: How much breaks when one part breaks.\n    say_instead: reach of a failure\n    metaphor: A fuse that takes out one room, not the house.\n    why_it_matters: Smaller means cheaper failures.\n    related: [SLO]\n"
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(
     edits=st.lists(
         st.tuples(
@@ -97,7 +100,7 @@ def test_fuzz_glossary_text(folder: Path, edits: list[tuple[int, int, str]]) -> 
     check(path)
 
 
-@settings(settings.get_profile("fuzz"))
+@FUZZ
 @given(word=st.one_of(st.text(max_size=300), st.text(st.sampled_from("aeo -"), max_size=5000)))
 def test_fuzz_lookup_and_suggest(word: str) -> None:
     glossary = DEFAULT
