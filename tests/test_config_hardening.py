@@ -292,3 +292,20 @@ def test_allow_outside_paths_must_be_true_or_false(workspace: Path) -> None:
     found = problems(config)
     assert len(found) == 1
     assert "allow_outside_paths: expected true or false, got text" in found[0]
+
+
+def test_the_look_folder_and_logo_are_confined_too(workspace: Path, tmp_path: Path) -> None:
+    (tmp_path / "look").mkdir()
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 16)
+    config = edit(
+        workspace,
+        "currency: EUR",
+        f"report: {{templates: {tmp_path / 'look'}, logo: {logo}}}\ncurrency: EUR",
+    )
+    found = problems(config)
+    assert len(found) == 2
+    assert "report.templates: " in found[0]
+    assert "is outside the workspace" in found[0]
+    assert "report.logo: " in found[1]
+    assert "is outside the workspace" in found[1]

@@ -180,18 +180,24 @@ class FieldChecker:
         path = Path(text)
         if not path.is_absolute():
             path = self.path.parent / path
-        if not self.allow_outside_paths and not _inside(path, self.path.parent):
-            self.problem(
-                keypath,
-                f"{text} is outside the workspace (the folder of {self.path.name}); "
-                "set allow_outside_paths: true in briefing.yaml to read files elsewhere",
-            )
+        if not self.inside_workspace(path, text, keypath):
             return None
         if not path.is_file():
             what = "is a folder, not a file" if path.is_dir() else "file not found"
             self.problem(keypath, f"{what}: {path}")
             return None
         return path
+
+    def inside_workspace(self, path: Path, text: str, keypath: str) -> bool:
+        """True if `path` (links followed) is in the config's folder, or outside paths are allowed."""
+        if self.allow_outside_paths or _inside(path, self.path.parent):
+            return True
+        self.problem(
+            keypath,
+            f"{text} is outside the workspace (the folder of {self.path.name}); "
+            "set allow_outside_paths: true in briefing.yaml to read files elsewhere",
+        )
+        return False
 
     def template(self, value: Any, keypath: str, known: tuple[str, ...]) -> str | None:
         """A text with {placeholders}: each one must be one of `known`, written plainly."""
