@@ -183,7 +183,13 @@ class FieldChecker:
         if not self.inside_workspace(path, text, keypath):
             return None
         if not path.is_file():
-            what = "is a folder, not a file" if path.is_dir() else "file not found"
+            what = (
+                "is a folder, not a file"
+                if path.is_dir()
+                else "is not a regular file (a pipe or a device)"
+                if path.exists()
+                else "file not found"
+            )
             self.problem(keypath, f"{what}: {path}")
             return None
         return path

@@ -25,6 +25,7 @@ from briefing.ingest.overlaps import (
     refuse_files_listed_twice,
     refuse_overlapping_metrics,
 )
+from briefing.ingest.risks import refuse_risk_ids_in_two_registers
 from briefing.ingest.tables import check_table, concat_tables
 from briefing.model import FileQuality, Inputs, Period, SloDefinition
 
@@ -80,7 +81,7 @@ def ingest(
     notes: list[str] = []
     for kind, table_name in TABLE_OF_KIND.items():
         entries = list(getattr(config.sources, kind))
-        if kind in ("metrics", "controls"):
+        if kind in ("metrics", "controls", "risks"):
             refuse_files_listed_twice(entries, kind)
         parts: list[tuple[SourceEntry, Loaded]] = []
         for entry in entries:
@@ -100,6 +101,8 @@ def ingest(
             )
         if kind == "incidents":
             parts = list(zip([e for e, _ in parts], count_incidents_once(parts), strict=True))
+        if kind == "risks":
+            refuse_risk_ids_in_two_registers(parts)
         for _, loaded in parts:
             frames[table_name].append(loaded.table)
             quality.extend(loaded.quality)

@@ -128,6 +128,21 @@ def read_risks(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     return Loaded(table=table, quality=(quality,))
 
 
+def refuse_risk_ids_in_two_registers(parts: list[tuple[SourceEntry, Loaded]]) -> None:
+    """A risk id in two registers would be one risk counted twice, or two risks confused."""
+    seen: dict[str, SourceEntry] = {}
+    for entry, loaded in parts:
+        for rid in loaded.table["id"].astype(str):
+            first = seen.get(rid)
+            if first is not None and first is not entry:
+                raise BriefingError(
+                    f"sources.risks: risk id {rid!r} is in {first.display} and in {entry.display}",
+                    where=entry.location,
+                    hint="give every risk one id across all registers, or list each risk once",
+                )
+            seen[rid] = entry
+
+
 # --------------------------------------------------------------------------- validation
 
 

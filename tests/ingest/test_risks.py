@@ -358,3 +358,36 @@ def test_a_rejected_risk_stops_the_build_with_exit_1(tmp_path: Path) -> None:
     assert f"{register}:{line}:ettf_days: risk 'R1': ettf_days must be more than 0" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_risk_id_in_two_registers_is_an_error_naming_both(tmp_path: Path) -> None:
+    one = "risks:\n  - {id: R1, service: checkout, ettd_minutes: 1, ettr_minutes: 2, impact: 1, ettf_days: 3}\n"
+    (tmp_path / "a.yaml").write_text(one, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(one.replace("checkout", "payments"), encoding="utf-8")
+    (tmp_path / "briefing.yaml").write_text(
+        "organization: Example Corp\nperiod: 2026-10\nservices:\n"
+        "  - {id: checkout, objective: 0.999, cost_of_downtime_per_hour: 42000}\n"
+        "  - {id: payments, objective: 0.9995, cost_of_downtime_per_hour: 60000}\n"
+        "sources:\n  risks: [{path: a.yaml}, {path: b.yaml}]\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "briefing.yaml")
+    with pytest.raises(BriefingError) as caught:
+        ingest(config, Period(2026, 10))
+    assert "risk id 'R1' is in" in caught.value.message
+    assert "a.yaml" in caught.value.message
+    assert "b.yaml" in caught.value.message
+    assert caught.value.where == config.sources.risks[1].location
+
+
+def test_the_same_register_listed_twice_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text("risks:\n", encoding="utf-8")
+    (tmp_path / "briefing.yaml").write_text(
+        "organization: Example Corp\nperiod: 2026-10\nservices:\n"
+        "  - {id: checkout, objective: 0.999, cost_of_downtime_per_hour: 42000}\n"
+        "sources:\n  risks: [{path: r.yaml}, {path: ./r.yaml}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BriefingError) as caught:
+        ingest(load_config(tmp_path / "briefing.yaml"), Period(2026, 10))
+    assert "already listed" in caught.value.message
