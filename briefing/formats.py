@@ -86,10 +86,12 @@ class SourceFormat:
 PATH = Option("path", "file", required=True)
 TIMEZONE = Option("timezone", "timezone")
 MAPPING = Option("mapping", "mapping")
-# every incident reader ends in the same row checks, which read these
+# every incident reader ends in the same row checks, which read these; `mapping` names
+# columns (CSV) or dotted paths into each item (JSON exports), e.g. {risk: custom.risk}
 _INCIDENT_OPTIONS = (
     PATH,
     TIMEZONE,
+    MAPPING,
     Option("timestamp_format", "timestamp_format"),
     Option("severity_map", "mapping"),
     Option("services", "mapping"),
@@ -153,14 +155,14 @@ FORMATS: tuple[SourceFormat, ...] = (
         "incidents",
         "csv",
         "briefing.ingest.generic:read_incidents_csv",
-        (*_INCIDENT_OPTIONS, MAPPING),
+        _INCIDENT_OPTIONS,
         (".csv", ".csv.gz"),
     ),
     SourceFormat(
         "incidents",
         "json",
         "briefing.ingest.generic:read_incidents_json",
-        (*_INCIDENT_OPTIONS, MAPPING),
+        _INCIDENT_OPTIONS,
         (".json",),
     ),
     SourceFormat(
@@ -172,9 +174,7 @@ FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat(
         "incidents", "incidentio", "briefing.ingest.incidentio:read_incidentio", _INCIDENT_OPTIONS
     ),
-    SourceFormat(
-        "incidents", "jira", "briefing.ingest.jira:read_jira", (*_INCIDENT_OPTIONS, MAPPING)
-    ),
+    SourceFormat("incidents", "jira", "briefing.ingest.jira:read_jira", _INCIDENT_OPTIONS),
     SourceFormat("risks", "yaml", "briefing.ingest.risks:read_risks", (PATH,), (".yaml", ".yml")),
     SourceFormat("risks", "csv", "briefing.ingest.risks:read_risks", (PATH,), (".csv", ".csv.gz")),
     SourceFormat(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -18,8 +19,27 @@ SAMPLE = packaged_sample_config().parent
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
+    """The sample, with the lines these tests edit set to known text (the sample's wording moves)."""
     target = tmp_path / "ws"
     shutil.copytree(SAMPLE, target)
+    config = target / "briefing.yaml"
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(?m)^  error_budget_action: .*$",
+        '  error_budget_action: "Freeze feature releases for {service} until its budget recovers"',
+        text,
+    )
+    text = re.sub(
+        r"(?m)^    subject: .*$",
+        '    subject: "{organization} risk briefing, {period}: {headline}"',
+        text,
+    )
+    text = re.sub(r"(?m)^  baseline: .*\n", "", text)
+    text = re.sub(
+        r"(?m)^policy:\n", "policy:\n  baseline: {ttd_minutes: 30, ttr_minutes: 90}\n", text
+    )
+    config.write_text(text, encoding="utf-8")
+    assert load_config(config).organization
     return target
 
 
@@ -309,3 +329,15 @@ def test_the_look_folder_and_logo_are_confined_too(workspace: Path, tmp_path: Pa
     assert "is outside the workspace" in found[0]
     assert "report.logo: " in found[1]
     assert "is outside the workspace" in found[1]
+
+
+def test_every_placeholder_the_config_allows_is_one_the_email_fills() -> None:
+    """The config's list and render_subject cannot drift apart: each allowed name is filled."""
+    from briefing.config.values import SUBJECT_PLACEHOLDERS
+    from briefing.deliver.email import render_subject
+    from tests.deliver.delivery_support import make_briefing
+
+    template = " | ".join("{" + name + "}" for name in SUBJECT_PLACEHOLDERS)
+    subject = render_subject(template, make_briefing())
+    assert subject.count(" | ") == len(SUBJECT_PLACEHOLDERS) - 1
+    assert "{" not in subject

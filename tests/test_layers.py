@@ -10,6 +10,7 @@ ORDER = ["config", "ingest", "compute", "translate", "render", "deliver", "cli"]
 SHARED = {
     "errors",
     "model",
+    "loss_basis",
     "periods",
     "textfiles",
     "formats",
