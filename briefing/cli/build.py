@@ -236,9 +236,6 @@ def validate(
             where = f"{file.path}:{rejection.line}" if rejection.line is not None else file.path
             column = f":{rejection.column}" if rejection.column else ""
             click.echo(f"  {where}{column}: {rejection.reason}")
-    for note in briefing.notes:
-        if "was not used" in note:
-            click.echo(f"note: {note}")
     if strict and briefing.data_quality.rows_rejected:
         raise BriefingError(
             f"{briefing.data_quality.rows_rejected} row(s) rejected (--strict)",
