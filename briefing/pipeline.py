@@ -269,8 +269,6 @@ def finish(
     from briefing.render.templates import Look
 
     wanted = list(formats)
-    if "pdf" in wanted and "html" not in wanted:
-        wanted.append("html")  # the PDF is made from the HTML; linting needs it too
     outputs = render(
         briefing,
         wanted,
@@ -279,8 +277,12 @@ def finish(
         classification=config.report.classification,
         look=Look.of(config.report),
         pdf_variant=pdf_variant or config.report.pdf_variant,
+        detail="full" if config.report.detail == "full" else "summary",
+        print_html="html" not in wanted,
     )
-    warnings = tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
+    # page 1 is the same in both HTML documents: check the one made anyway
+    page = outputs.get("html") or outputs.get("print.html")
+    warnings = tuple(lint_executive_pages(page, glossary, strict=strict))
     outputs = {k: v for k, v in outputs.items() if k in formats}
     files: dict[str, Path] = {}
     if out_dir is not None:

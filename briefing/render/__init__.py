@@ -1,7 +1,10 @@
 """Render stage: a finished `Briefing` as HTML, PDF and JSON bytes (nothing written to disk).
 
-`render()` is the stage entry point; the HTML is rendered once and reused for the
-PDF. Writing files and sending mail are the callers' business.
+`render()` is the stage entry point. The HTML page (every row, to sort and filter)
+and the PDF's source (the summary, or everything with `report.detail: full`) are
+each rendered once; with `print_html`, the PDF's source comes back too, as
+"print.html", for the page-1 check. Writing files and sending mail are the
+callers' business.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render.json import render_json, schema, validate_json
 from briefing.render.templates import Look
+from briefing.render.views import Detail
 from briefing.translate.glossary import Glossary
 
 # matplotlib (charts) and WeasyPrint (PDF) cost about a second to import:
@@ -34,11 +38,14 @@ def render(
     classification: str = "Confidential",
     look: Look | None = None,
     pdf_variant: str | None = None,
+    detail: Detail = "summary",
+    print_html: bool = False,
 ) -> dict[str, bytes]:
     """The requested formats ("html", "pdf", "json") of `briefing`, as bytes by format.
 
     The PDF is tagged; with `pdf_variant="pdf/a-3b"` it is archival and carries the
     JSON as the attachment `briefing-<label>.json` (the same bytes as the JSON output).
+    The HTML page carries every row; the PDF prints the summary or everything (`detail`).
     """
     wanted = list(dict.fromkeys(f.strip().casefold() for f in formats))
     unknown = [f for f in wanted if f not in FORMATS]
@@ -53,20 +60,27 @@ def render(
         data = render_json(briefing)
         validate_json(jsonlib.loads(data))
     if "html" in wanted or "pdf" in wanted:
-        from briefing.render.html import render_html
+        from briefing.render.html import Medium, render_html
         from briefing.render.pdf import render_pdf
 
-        log.info("Rendering HTML")
-        html = render_html(
-            briefing,
-            glossary=glossary,
-            paper_size=paper_size,
-            classification=classification,
-            look=look,
-        )
+        def page(medium: Medium) -> str:
+            log.info("Rendering HTML (%s)", medium)
+            return render_html(
+                briefing,
+                glossary=glossary,
+                paper_size=paper_size,
+                classification=classification,
+                look=look,
+                medium=medium,
+                detail=detail,
+            )
+
         if "html" in wanted:
-            out["html"] = html.encode("utf-8")
+            out["html"] = page("screen").encode("utf-8")
         if "pdf" in wanted:
+            html = page("print")
+            if print_html:
+                out["print.html"] = html.encode("utf-8")
             log.info("Laying out the PDF")
             label = f"briefing-{briefing.period.label}"
             out["pdf"] = render_pdf(

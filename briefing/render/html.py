@@ -7,7 +7,7 @@ phrases in translated sentences too, wherever they appear on the page.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import jinja2
 from markupsafe import Markup
@@ -19,7 +19,10 @@ from briefing.render import charts as chart_module
 from briefing.render.chart_text import chart_texts
 from briefing.render.context import Words, build_context
 from briefing.render.templates import Look, environment, render_template, source
+from briefing.render.views import Detail, explore_units
 from briefing.translate.glossary import Glossary
+
+Medium = Literal["screen", "print"]
 
 TEMPLATE = "briefing.html.j2"
 
@@ -57,8 +60,15 @@ def render_html(
     paper_size: str = "A4",
     classification: str = "Confidential",
     look: Look | None = None,
+    medium: Medium = "screen",
+    detail: Detail = "summary",
 ) -> str:
-    """The whole briefing as one HTML document (a `str`; nothing is written to disk)."""
+    """The whole briefing as one HTML document (a `str`; nothing is written to disk).
+
+    `medium` "screen" is the HTML page: the body as the summary prints it, then every
+    service, incident and risk by unit, to open, sort and filter (inline script).
+    "print" is the PDF's source: the body as `detail` says, no script.
+    """
     look = look or Look()
     env = environment(look.templates)
     options: dict[str, Any] = {
@@ -68,7 +78,12 @@ def render_html(
         "classification": classification,
         "logo": look.logo_uri,
     }
+    extra: dict[str, Any] = {
+        "medium": medium,
+        "detail": detail if medium == "print" else "summary",
+        "units": explore_units(briefing) if medium == "screen" else [],
+    }
     first = Words(glossary, briefing.terms)
-    render_template(env, TEMPLATE, build_context(briefing, first, **options))
+    render_template(env, TEMPLATE, {**build_context(briefing, first, **options), **extra})
     words = Words(glossary, briefing.terms, phrases=first.used_names())
-    return render_template(env, TEMPLATE, build_context(briefing, words, **options))
+    return render_template(env, TEMPLATE, {**build_context(briefing, words, **options), **extra})

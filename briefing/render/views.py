@@ -1,0 +1,125 @@
+"""Render stage: how much of each list a page prints, and the rows grouped by unit.
+
+The PDF keeps to a few pages whatever the size of the organisation
+(`report.detail: summary`): each long list prints its first `SHOWN` rows in the
+table's own order, then one row for the rest (how many, and the sum of their
+printed amounts, so that the table still adds up to the total it prints).
+`report.detail: full` prints every row. The HTML page carries every row as
+well, grouped by business unit (`explore_units`), to open, sort and filter.
+
+Nothing here decides a figure: it picks, orders and sums amounts already
+rounded for print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Generic, Literal, TypeVar
+
+from briefing.model import (
+    Briefing,
+    GroupSummary,
+    IncidentItem,
+    RiskItem,
+    ServiceStatus,
+)
+
+T = TypeVar("T")
+Detail = Literal["summary", "full"]
+DETAILS: tuple[Detail, ...] = ("summary", "full")
+SHOWN = 10  # rows a summary prints of each long list
+
+
+@dataclass(frozen=True, slots=True)
+class Listing(Generic[T]):
+    """The rows a table prints, and the rest it sums up in one row."""
+
+    shown: list[T]
+    rest: int = 0  # how many rows are not printed
+    rest_amounts: dict[str, float] = field(default_factory=dict)  # column -> their sum
+
+    def __iter__(self) -> Iterator[T]:  # templates loop over the shown rows
+        return iter(self.shown)
+
+    def __len__(self) -> int:
+        return len(self.shown) + self.rest
+
+    @property
+    def count(self) -> int:
+        return len(self)
+
+
+def listing(
+    rows: Sequence[T],
+    detail: Detail,
+    *,
+    first: Callable[[T], object] | None = None,
+    keep: Iterable[T] = (),
+    amounts: Mapping[str, Callable[[T], float | None]] | None = None,
+    limit: int = SHOWN,
+) -> Listing[T]:
+    """`rows` in their order, all of them (`full`), or the first `limit` by `first` (kept in
+    the rows' order) plus any of `keep`; the rest summed column by column with `amounts`."""
+    if detail == "full" or len(rows) <= limit:
+        return Listing(list(rows))
+    ranked = sorted(range(len(rows)), key=lambda i: first(rows[i])) if first else range(len(rows))
+    chosen = set(list(ranked)[:limit])
+    wanted = {id(row) for row in keep}
+    chosen |= {i for i, row in enumerate(rows) if id(row) in wanted}
+    shown = [row for i, row in enumerate(rows) if i in chosen]
+    rest = [row for i, row in enumerate(rows) if i not in chosen]
+    sums = {
+        column: float(sum(amount(row) or 0.0 for row in rest))
+        for column, amount in (amounts or {}).items()
+    }
+    return Listing(shown, len(rest), sums)
+
+
+# --------------------------------------------------------------------------- the HTML's units
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRows:
+    """One business unit's rows (or the whole organisation's, when it names no units)."""
+
+    key: str  # for element ids
+    name: str
+    summary: GroupSummary | None
+    services: list[ServiceStatus]
+    incidents: list[IncidentItem]
+    risks: list[RiskItem]
+
+
+def explore_units(briefing: Briefing) -> list[UnitRows]:
+    """Every service, incident and risk, by unit in the units' order (services in config
+    order, incidents costliest first, risks by yearly cost)."""
+    unit_of = {s.id: s.group for s in briefing.services}
+    names = [g.name for g in briefing.groups] or [None]
+    by_name = {g.name: g for g in briefing.groups}
+    services: dict[str | None, list[ServiceStatus]] = {name: [] for name in names}
+    incidents: dict[str | None, list[IncidentItem]] = {name: [] for name in names}
+    risks: dict[str | None, list[RiskItem]] = {name: [] for name in names}
+    single = names == [None]
+    for service in briefing.services:
+        services.setdefault(None if single else service.group, []).append(service)
+    for item in sorted(briefing.incidents.items, key=_incident_order):
+        incidents.setdefault(None if single else unit_of.get(item.service), []).append(item)
+    for risk in sorted(briefing.risks.items, key=lambda r: (-r.annual_cost, r.id)):
+        risks.setdefault(None if single else unit_of.get(risk.service), []).append(risk)
+    return [
+        UnitRows(
+            key=f"unit-{index}",
+            name=name or "",
+            summary=by_name.get(name or ""),
+            services=services.get(name, []),
+            incidents=incidents.get(name, []),
+            risks=risks.get(name, []),
+        )
+        for index, name in enumerate(names, start=1)
+    ]
+
+
+def _incident_order(item: IncidentItem) -> tuple[float, str, str]:
+    measured = item.measured_cost if item.measured_cost is not None else item.cost
+    return (-measured, item.started_at, item.id)
