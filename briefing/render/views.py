@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from briefing.model import (
     Briefing,
@@ -54,7 +54,7 @@ def listing(
     rows: Sequence[T],
     detail: Detail,
     *,
-    first: Callable[[T], object] | None = None,
+    first: Callable[[T], Any] | None = None,
     keep: Iterable[T] = (),
     amounts: Mapping[str, Callable[[T], float | None]] | None = None,
     limit: int = SHOWN,
@@ -95,7 +95,7 @@ def explore_units(briefing: Briefing) -> list[UnitRows]:
     """Every service, incident and risk, by unit in the units' order (services in config
     order, incidents costliest first, risks by yearly cost)."""
     unit_of = {s.id: s.group for s in briefing.services}
-    names = [g.name for g in briefing.groups] or [None]
+    names: list[str | None] = [g.name for g in briefing.groups] or [None]
     by_name = {g.name: g for g in briefing.groups}
     services: dict[str | None, list[ServiceStatus]] = {name: [] for name in names}
     incidents: dict[str | None, list[IncidentItem]] = {name: [] for name in names}
