@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import re
 import resource
 import statistics
@@ -87,6 +88,8 @@ def pages(pdf: Path) -> int | str:
 
 
 def bench(sizes: list[int], workdir: Path, runs: int, stages: bool, builds: list[str]) -> None:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average (1, 5, 15 min) at the start: {load} on {os.cpu_count()} cores")
     floors = [measured(FLOOR) for _ in range(3)]
     floor = statistics.median(s for s, _, _ in floors)
     floor_cpu = statistics.median(c for _, c, _ in floors)
@@ -110,9 +113,11 @@ def bench(sizes: list[int], workdir: Path, runs: int, stages: bool, builds: list
             verdict = "ok" if ratio <= x_target and mib <= mib_target else "OVER"
             pdf = out / "briefing-2026-10.pdf"
             extra = f", {pages(pdf)} pages" if label == "full" and pdf.is_file() else ""
+            load = os.getloadavg()[0]
             print(f"{services:>3} services {label:<4} {seconds:6.1f} s = {ratio:5.1f} x floor "
                   f"(target {x_target:g}x; CPU {cpu / floor_cpu:5.1f} x), "
-                  f"{mib:6.0f} MiB (target {mib_target}){extra}  {verdict}", flush=True)  # fmt: skip
+                  f"{mib:6.0f} MiB (target {mib_target}){extra}  {verdict}"
+                  f"  [load {load:.1f}]", flush=True)  # fmt: skip
         if stages:
             formats = BUILDS["full" if "full" in builds else "json"]
             child = [
