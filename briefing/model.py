@@ -191,6 +191,7 @@ class Headline:
     caveats: tuple[str, ...] = ()  # page 1: partial figures, a drop in traffic
     summary: str = ""  # the ask in a few words (the email subject's {ask})
     services: tuple[HeadlineService, ...] = ()  # budget_exhausted: every service counted
+    named: int = 0  # how many of `services`, from the first, the text and decision name
 
 
 @dataclass(frozen=True, slots=True)

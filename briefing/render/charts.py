@@ -31,6 +31,7 @@ from briefing.render.palette import Colours
 from briefing.translate.words import period_words
 
 KINDS = ("burn", "risk_minutes", "loss_exceedance")
+CHART_RISKS = 12  # bars of the risk chart: the largest shares of their allowance
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -192,7 +193,7 @@ def _burn(briefing: Briefing) -> Figure:
 
 
 def _risk_minutes(briefing: Briefing) -> Figure:
-    risks = risks_largest_first(briefing)
+    risks = risks_largest_first(briefing)[:CHART_RISKS]
     names = {s.id: s.name for s in briefing.services}
     height = 0.75 + 0.42 * len(risks)
     fig = Figure(figsize=(7.0, height))

@@ -19,7 +19,7 @@ from briefing.render import charts as chart_module
 from briefing.render.chart_text import chart_texts
 from briefing.render.context import Words, build_context
 from briefing.render.templates import Look, environment, render_template, source
-from briefing.render.views import Detail, explore_units
+from briefing.render.views import Detail, body_lists, explore_units
 from briefing.translate.glossary import Glossary
 
 Medium = Literal["screen", "print"]
@@ -78,10 +78,12 @@ def render_html(
         "classification": classification,
         "logo": look.logo_uri,
     }
+    printed = detail if medium == "print" else "summary"
     extra: dict[str, Any] = {
         "medium": medium,
-        "detail": detail if medium == "print" else "summary",
+        "detail": printed,
         "units": explore_units(briefing) if medium == "screen" else [],
+        **body_lists(briefing, printed),
     }
     first = Words(glossary, briefing.terms)
     render_template(env, TEMPLATE, {**build_context(briefing, first, **options), **extra})

@@ -62,7 +62,7 @@ def listing(
     """`rows` in their order, all of them (`full`), or the first `limit` by `first` (kept in
     the rows' order) plus any of `keep`; the rest summed column by column with `amounts`."""
     if detail == "full" or len(rows) <= limit:
-        return Listing(list(rows))
+        return Listing(list(rows), 0, {column: 0.0 for column in amounts or {}})
     ranked = sorted(range(len(rows)), key=lambda i: first(rows[i])) if first else range(len(rows))
     chosen = set(list(ranked)[:limit])
     wanted = {id(row) for row in keep}
@@ -123,3 +123,44 @@ def explore_units(briefing: Briefing) -> list[UnitRows]:
 def _incident_order(item: IncidentItem) -> tuple[float, str, str]:
     measured = item.measured_cost if item.measured_cost is not None else item.cost
     return (-measured, item.started_at, item.id)
+
+
+# --------------------------------------------------------------------------- the printed body
+
+
+def body_lists(briefing: Briefing, detail: Detail) -> dict[str, Listing[Any]]:
+    """The long lists of the body as a page prints them: `services`, `incidents`, `risks`,
+    `unrecorded` (days of failures with no incident record) and `by_service` (each
+    service's risks together). A summary prints the costliest first (the largest share of
+    the allowance for `by_service`), and always the services the headline names."""
+    headline = briefing.headline
+    named = {s.id for s in headline.services[: headline.named]} | {headline.service or ""}
+    services = list(briefing.services)
+    if detail == "summary":
+        services.sort(key=lambda s: -(s.downtime_cost or 0.0))  # stable: config order on ties
+    risks = sorted(briefing.risks.items, key=lambda r: (-r.budget_fraction, r.id))
+    if detail == "summary":
+        risks.sort(key=lambda r: -r.annual_cost)
+    return {
+        "services": listing(
+            services,
+            detail,
+            keep=[s for s in services if s.id in named],
+            amounts={"cost": lambda s: s.downtime_cost},
+        ),
+        "incidents": listing(
+            sorted(briefing.incidents.items, key=_incident_order),
+            detail,
+            amounts={"measured": lambda i: i.measured_cost, "declared": lambda i: i.cost},
+        ),
+        "risks": listing(risks, detail, amounts={"cost": lambda r: r.annual_cost}),
+        "unrecorded": listing(
+            sorted(briefing.unrecorded_failures, key=lambda u: (-u.cost, u.day, u.service)),
+            detail,
+            amounts={"cost": lambda u: u.cost},
+        ),
+        "by_service": listing(
+            sorted(briefing.risks.by_service, key=lambda s: -s.budget_fraction),
+            detail,
+        ),
+    }

@@ -94,6 +94,7 @@ def word_headline(findings: Findings, voice: Voice, titles: dict[str, str]) -> H
         caveats=_caveats(choice, by_id, voice),
         summary=summary,
         services=choice.services,
+        named=min(len(choice.services), voice.config.policy.max_named_services),
     )
 
 

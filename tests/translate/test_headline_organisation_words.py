@@ -112,6 +112,7 @@ def test_the_organisation_headline_names_three_and_counts_the_others() -> None:
     headline = briefing.headline
     assert (headline.value, headline.unit, headline.service) == (150_000.0, "currency", None)
     assert [s.id for s in headline.services] == ["a", "b", "c", "d", "e"]
+    assert headline.named == 3
     assert headline.text == (
         "5 of 6 services used more than their downtime allowance in October 2026; failures on "
         "them cost about €150,000. The costliest: Shop A (€50,000), Shop B (€40,000), "
@@ -149,6 +150,7 @@ def test_fewer_named_when_the_policy_says_so() -> None:
     policy = Policy(max_named_services=1)
     headline = translate(findings(policy), load_glossary(), make_config(policy=policy)).headline
     assert "The costliest: Shop A (€50,000) and 4 others." in headline.text
+    assert headline.named == 1
     assert headline.decision.startswith("Pause new feature releases for Shop A until each")
     assert "the owners of the 4 other services" in headline.decision
 
