@@ -77,6 +77,7 @@ def build(
       briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
     """
+    from briefing.history import record_build
     from briefing.pipeline import build as run_build
     from briefing.pipeline import resolve_period, utc_now
 
@@ -84,6 +85,7 @@ def build(
     config = load_config(resolve_config_path(config_path))
     chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    now = utc_now()
     with progress_display(True) as progress:
         result = run_build(
             config,
@@ -91,14 +93,18 @@ def build(
             formats=wanted,
             out_dir=out_dir,
             strict=strict,
-            now=utc_now(),
+            now=now,
             progress=progress,
         )
+    stored = record_build(
+        config, result.briefing, chosen, input_hash=result.input_hash, built_at=now
+    )
     headline = result.briefing.headline
     click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
     click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
     for _fmt, path in result.files.items():
         click.echo(f"wrote {path}")
+    click.echo(f"recorded {chosen.label} in {stored}")
     rejected = result.briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)

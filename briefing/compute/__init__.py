@@ -109,6 +109,7 @@ def compute(
         headline=headline,
         facts=facts,
         notes=inputs.notes,
+        commentary=inputs.commentary,
     )
 
 

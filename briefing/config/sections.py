@@ -24,6 +24,7 @@ from briefing.config.values import (
     Config,
     Delivery,
     EmailConfig,
+    HistoryConfig,
     Policy,
     Report,
     ScheduleConfig,
@@ -51,6 +52,7 @@ class ConfigChecker(FieldChecker):
                 "policy",
                 "delivery",
                 "report",
+                "history",
             },
             "",
         )
@@ -89,6 +91,7 @@ class ConfigChecker(FieldChecker):
             delivery=delivery,
             report=report,
             timezone_set=data.get("timezone") is not None,
+            history=self.history(data.get("history")),
         )
 
     def services(self, value: Any) -> tuple[ServiceConfig, ...]:
@@ -476,3 +479,13 @@ class ConfigChecker(FieldChecker):
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
         )
+
+    def history(self, value: Any) -> HistoryConfig:
+        data = self.mapping(value, "history")
+        self.keys(data, {"path"}, "history")
+        if data.get("path") is None:
+            return HistoryConfig()
+        text = self.string(data.get("path"), "history.path", required=True) or ""
+        if not text:
+            return HistoryConfig()
+        return HistoryConfig(Path(text) if Path(text).is_absolute() else self.path.parent / text)

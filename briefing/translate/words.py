@@ -20,6 +20,7 @@ from briefing.formatting import percent as _percent
 from briefing.model import Briefing, Fact, Findings, Headline, PeriodOut, Term
 from briefing.periods import Period
 from briefing.translate.glossary import Glossary
+from briefing.translate.history import differs_note, previous_decision
 
 REDACTED = "[redacted]"
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -121,6 +122,13 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         words.say("risk exposure")
         words.say("bad minutes per year")
     notes = tuple(findings.notes) + tuple(_method_notes(findings, words, config))
+    if findings.history_differs:
+        notes += (differs_note(findings.history_differs, locale),)
+    earlier = (
+        previous_decision(findings.follow_up, words.say, names, currency=currency, locale=locale)
+        if findings.follow_up
+        else None
+    )
     return Briefing(
         schema_version=SCHEMA_VERSION,
         organization=findings.organization,
@@ -139,6 +147,9 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         terms=tuple(sorted(words.used.values(), key=lambda t: t.term.casefold())),
         locale=locale,
         timezone=config.timezone,
+        history=findings.history,
+        previous_decision=earlier,
+        commentary=findings.commentary.markdown if findings.commentary else None,
     )
 
 
