@@ -28,6 +28,7 @@ CHART_LABELS = {
     "burn": "Reliability allowance left over the {noun}",
     "risk_minutes": "Minutes of failure a year for each risk, against the action line",
     "loss_exceedance": "Chance of a yearly loss above each amount",
+    "trend": "The headline figure in each recent {noun}; the last bar is this {noun}",
 }
 
 
