@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,6 +21,7 @@ from briefing.cli.common import (
     strict_option,
 )
 from briefing.config import load_config, packaged_sample_config, resolve_config_path
+from briefing.config.values import PDF_VARIANTS
 from briefing.errors import BriefingError
 
 
@@ -55,7 +57,37 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     show_default=True,
     help="Folder for briefing-PERIOD.{pdf,html,json} (briefing-2026-10.pdf, briefing-2026-Q3.pdf).",
 )
+@click.option(
+    "--group",
+    default=None,
+    metavar="NAME",
+    help="Build one business unit's own briefing (its services, incidents and risks only), "
+    "written as briefing-<period>-<group>.*.",
+)
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="Build the organisation's briefing and one per business unit, reading the inputs once.",
+)
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+    default=None,
+    help="Archival PDF (PDF/A-3b, the JSON attached); default: report.pdf_variant.",
+)
 @strict_option
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Let a service whose data covers too little of the period be the headline "
+    "(page 1 then says how much of the period its figure covers).",
+)
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Issue date printed on the cover (default: the first working day after the period).",
+)
 @debug_option
 @log_format_option
 def build(
@@ -64,7 +96,12 @@ def build(
     period_kind: str | None,
     formats: str,
     out_dir: Path,
+    group: str | None,
+    all_groups: bool,
+    pdf_variant: str | None,
     strict: bool,
+    allow_incomplete: bool,
+    issued: datetime | None,
     debug: bool,
     log_format: str,
 ) -> None:
@@ -76,39 +113,80 @@ def build(
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
       briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
+      briefing build --allow-incomplete --issued 2026-11-03
+      briefing build --pdf-variant pdf/a-3b  # for the records archive
+      briefing build --group "Retail banking"   # one business unit's own briefing
+      briefing build --all-groups               # the organisation's and every unit's
     """
     from briefing.history import record_build
     from briefing.pipeline import build as run_build
-    from briefing.pipeline import resolve_period, utc_now
+    from briefing.pipeline import build_all_groups, input_hash, resolve_period, utc_now
 
+    if group is not None and all_groups:
+        raise click.UsageError("use either --group NAME or --all-groups, not both")
     setup_logging(log_format)
     config = load_config(resolve_config_path(config_path))
     chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     now = utc_now()
+    variant = pdf_variant.lower() if pdf_variant else None
+    issued_day = issued.date() if issued is not None else None
     with progress_display(True) as progress:
-        result = run_build(
-            config,
-            chosen,
-            formats=wanted,
-            out_dir=out_dir,
-            strict=strict,
-            now=now,
-            progress=progress,
+        if all_groups:
+            results = build_all_groups(
+                config,
+                chosen,
+                formats=wanted,
+                out_dir=out_dir,
+                strict=strict,
+                now=now,
+                progress=progress,
+                allow_incomplete=allow_incomplete,
+                issued=issued_day,
+                pdf_variant=variant,
+            )
+        else:
+            results = [
+                run_build(
+                    config,
+                    chosen,
+                    formats=wanted,
+                    out_dir=out_dir,
+                    strict=strict,
+                    now=now,
+                    progress=progress,
+                    allow_incomplete=allow_incomplete,
+                    issued=issued_day,
+                    pdf_variant=variant,
+                    group=group,
+                )
+            ]
+    for result in results:
+        headline = result.briefing.headline
+        click.echo(f"{result.briefing.organization}, {chosen.label}: {headline.text}")
+        click.echo(
+            f"Decision, to {headline.ask}: {headline.decision} "
+            f"(owner: {headline.owner}, due {headline.due})"
         )
-    stored = record_build(
-        config, result.briefing, chosen, input_hash=result.input_hash, built_at=now
-    )
-    headline = result.briefing.headline
-    click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
-    click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
-    for _fmt, path in result.files.items():
-        click.echo(f"wrote {path}")
-    click.echo(f"recorded {chosen.label} in {stored}")
-    rejected = result.briefing.data_quality.rows_rejected
+        for _fmt, path in result.files.items():
+            click.echo(f"wrote {path}")
+    if group is None:  # the organisation's briefing goes into the history; a unit's does not
+        stored = record_build(
+            config,
+            results[0].briefing,
+            chosen,
+            input_hash=input_hash(config, chosen),
+            built_at=now,
+        )
+        click.echo(f"recorded {chosen.label} in {stored}")
+    rejected = results[0].briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)
-    for warning in result.warnings:
+    for data_warning in dict.fromkeys(
+        w.text for result in results for w in result.briefing.data_quality.warnings
+    ):
+        click.echo(f"warning: {data_warning}", err=True)
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
         click.echo(f"warning: {warning}", err=True)
 
 
@@ -164,33 +242,73 @@ def validate(
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-@click.option("--force", is_flag=True, help="Overwrite an existing briefing.yaml.")
-def init(directory: Path, force: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite an existing briefing.yaml (or templates).")
+@click.option(
+    "--templates",
+    "with_templates",
+    is_flag=True,
+    help="Also copy the packaged templates into DIRECTORY/templates to change the look.",
+)
+def init(directory: Path, force: bool, with_templates: bool) -> None:
     """Scaffold a workspace: briefing.yaml, example exports and a risk register.
 
     Copies the bundled sample (a fictional retailer) so `briefing build` works
-    at once; then replace its exports with yours.
+    at once; then replace its exports with yours. With --templates, also copies
+    the packaged templates to templates/ (in an existing workspace: only them);
+    a file there replaces the packaged one of the same name, so keep only the
+    ones you change.
 
     \b
-    Example:
+    Examples:
       briefing init my-briefing && cd my-briefing && briefing build
+      briefing init --templates      # in a workspace: start your own look
     """
-    source = packaged_sample_config().parent
     target = directory / "briefing.yaml"
-    if target.exists() and not force:
+    scaffold = not (with_templates and target.exists() and not force)
+    if scaffold and target.exists() and not force:
         raise BriefingError(
             f"{target} already exists", hint="use --force to overwrite it, or choose another folder"
         )
+    if with_templates:
+        _check_templates_free(directory / TEMPLATES_DIR, force)
     directory.mkdir(parents=True, exist_ok=True)
+    if scaffold:
+        _copy_tree(packaged_sample_config().parent, directory)
+    if with_templates:
+        from briefing.render.templates import PACKAGED
+
+        _copy_tree(PACKAGED, directory / TEMPLATES_DIR)
+        if scaffold:
+            with target.open("a", encoding="utf-8") as handle:
+                handle.write(
+                    "\n# The look: files in templates/ replace the packaged ones of the same name\n"
+                    f"report:\n  templates: {TEMPLATES_DIR}\n"
+                )
+        else:
+            click.echo(f"Next: add `report: {{templates: {TEMPLATES_DIR}}}` to {target}")
+    if scaffold:
+        click.echo(f"Next: cd {directory} && briefing build")
+
+
+TEMPLATES_DIR = "templates"
+
+
+def _check_templates_free(folder: Path, force: bool) -> None:
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise BriefingError(
+            f"{folder} already holds templates",
+            hint="use --force to overwrite them with the packaged ones",
+        )
+
+
+def _copy_tree(source: Path, destination_root: Path) -> None:
     for item in sorted(source.rglob("*")):
         if item.is_dir() or "__pycache__" in item.parts:
             continue
-        relative = item.relative_to(source)
-        destination = directory / relative
+        destination = destination_root / item.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item, destination)
         click.echo(f"wrote {destination}")
-    click.echo(f"Next: cd {directory} && briefing build")
 
 
 COMMANDS: list[click.Command] = [build, validate, init]

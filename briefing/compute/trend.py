@@ -93,7 +93,9 @@ def compute_trend(
     source = _FromInputs(inputs, config, objectives(config, inputs), want_loss=want_loss)
     current = _Figures(
         services=tuple(
-            HistoryService(s.id, s.budget_consumed, s.downtime_cost, _count(findings, s.id))
+            HistoryService(
+                s.id, s.budget_consumed, s.downtime_cost, _count(findings, s.id), s.complete
+            )
             for s in findings.services
         ),
         loss_avoided=findings.loss_avoided.total,
@@ -179,6 +181,7 @@ class _FromInputs:
                     status.budget_consumed,
                     status.downtime_cost,
                     None if counts is None else counts.get(service.id, 0),
+                    status.complete if status.total else None,
                 )
             )
         return _Figures(tuple(services), self._loss(when) if self.want_loss else None, None)

@@ -54,6 +54,7 @@ MIGRATIONS: tuple[str, ...] = (
         exhausted_at TEXT,
         status TEXT NOT NULL,
         incidents INTEGER NOT NULL,
+        complete INTEGER,
         PRIMARY KEY (label, id)
     );
     CREATE TABLE decisions (

@@ -33,7 +33,7 @@ _PERIOD_COLUMNS = (
 _SERVICE_COLUMNS = (
     "id, name, objective, good, total, bad, sli, budget_events, budget_consumed, "
     "budget_remaining, budget_minutes, equivalent_outage_minutes, downtime_cost, exhausted_at, "
-    "status, incidents"
+    "status, incidents, complete"
 )
 
 
@@ -178,7 +178,7 @@ class HistoryStore:
             db.execute("DELETE FROM period_services WHERE label = ?", (record.label,))
             db.executemany(
                 f"INSERT INTO period_services (label, position, {_SERVICE_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         record.label,
@@ -199,6 +199,7 @@ class HistoryStore:
                         s.exhausted_at,
                         s.status,
                         record.service_incidents.get(s.id, 0),
+                        s.complete if s.total else None,
                     )
                     for position, s in enumerate(record.services)
                 ],
@@ -249,7 +250,8 @@ class HistoryStore:
             for row in periods:
                 label = str(row[0])
                 services = self._db.execute(
-                    "SELECT id, budget_consumed, downtime_cost, incidents FROM period_services "
+                    "SELECT id, budget_consumed, downtime_cost, incidents, complete "
+                    "FROM period_services "
                     "WHERE label = ? ORDER BY position",
                     (label,),
                 ).fetchall()
@@ -274,7 +276,10 @@ class HistoryStore:
                     incidents=row[13],
                     loss_avoided=row[14],
                     risk_exposure=row[15],
-                    services=tuple(HistoryService(*s) for s in services),
+                    services=tuple(
+                        HistoryService(s[0], s[1], s[2], s[3], None if s[4] is None else bool(s[4]))
+                        for s in services
+                    ),
                     outcome=DecisionRecord(*decision) if decision else None,
                 )
         return result
@@ -309,6 +314,7 @@ class HistoryStore:
                 downtime_cost=r[12],
                 exhausted_at=r[13],
                 status=r[14],
+                complete=bool(r[16]),
             )
             for r in rows
         )

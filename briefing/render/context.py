@@ -131,7 +131,6 @@ COMPONENT_WORDS = {
     "prevented": "Problems prevented",
     "risk_reduction": "Risks reduced",
 }
-UNUSED_ALLOWANCE = 0.75  # healthy with this much left: room to release faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +141,7 @@ class StatusView:
 
 def status_view(service: ServiceStatus) -> StatusView:
     words, tone = STATUS_WORDS.get(service.status, (service.status, "none"))
-    if (
-        service.status == "healthy"
-        and service.budget_remaining is not None
-        and service.budget_remaining >= UNUSED_ALLOWANCE
-    ):
+    if service.room_to_release:  # compute applies policy.spare_allowance
         words = "Healthy, room to release faster"
     return StatusView(words, tone)
 
@@ -208,6 +203,7 @@ class RenderContext(TypedDict):
     created: str
     css: Markup
     page_css: Markup
+    logo: str
     charts: dict[str, Markup]
     facts: list[Any]
     services: list[ServiceStatus]
@@ -231,6 +227,7 @@ def build_context(
     charts: dict[str, Markup],
     paper_size: str,
     classification: str,
+    logo: str = "",
 ) -> RenderContext:
     period_name = filters.period_name(briefing.period.label, briefing.locale)
     header = css_string(f"{briefing.organization} \u00b7 Risk briefing \u00b7 {period_name}")
@@ -251,6 +248,7 @@ def build_context(
         created=w3c_datetime(briefing.period.end),
         css=Markup(css),
         page_css=Markup(page_css),
+        logo=logo,
         charts=charts,
         facts=list(briefing.facts[:5]),
         services=list(briefing.services),

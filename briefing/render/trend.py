@@ -24,6 +24,7 @@ HIGH_FROM = 0.75  # most of it used
 class Cell:
     value: float | None
     tone: str  # over | high | low | none
+    partial: bool = False  # the service's data covers too little of that period
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class PastView:
     periods: tuple[str, ...]  # short names of the grid's columns, oldest first
     period_labels: tuple[str, ...]
     rows: tuple[GridRow, ...]
+    partial: bool  # some cell is partial: the grid explains its mark
     costs: tuple[float | None, ...]  # cost of failures per period, all services
     incidents: tuple[int | None, ...]
     trend_description: str
@@ -58,9 +60,6 @@ def past_view(briefing: Briefing) -> PastView:
     and `commentary`."""
     from briefing.formatting import period_name
 
-    allowance = next(
-        (t.say_instead for t in briefing.terms if t.term == "error budget"), "allowance"
-    )
     locale = briefing.locale
     points = briefing.history
     rows = []
@@ -69,7 +68,8 @@ def past_view(briefing: Briefing) -> PastView:
         for point in points:
             found = next((s for s in point.services if s.id == service.id), None)
             used = found.budget_consumed if found else None
-            cells.append(Cell(used, tone(used)))
+            partial = found is not None and found.complete is False and used is not None
+            cells.append(Cell(used, tone(used), partial))
         rows.append(GridRow(service.name, tuple(cells)))
     costs: list[float | None] = []
     incidents: list[int | None] = []
@@ -78,25 +78,34 @@ def past_view(briefing: Briefing) -> PastView:
         costs.append(sum(known) if known else None)
         counted = [s.incidents for s in point.services if s.incidents is not None]
         incidents.append(sum(counted) if counted else None)
-    headline = briefing.headline
-    names = {s.id: s.name for s in briefing.services}
     previous = briefing.previous_decision
     return PastView(
         periods=tuple(short_period_name(p.period, locale) for p in points),
         period_labels=tuple(p.period for p in points),
         rows=tuple(rows),
+        partial=any(cell.partial for row in rows for cell in row.cells),
         costs=tuple(costs),
         incidents=tuple(incidents),
-        trend_description=describe_trend(
-            points,
-            kind=headline.kind,
-            service_name=names.get(headline.service or ""),
-            allowance=allowance,
-            noun=period_words(briefing.period.label).noun,
-            currency=briefing.currency,
-            locale=locale,
-        ),
+        trend_description=trend_description(briefing),
         commentary=render_markdown(briefing.commentary) if briefing.commentary else None,
         previous_period=period_name(previous.period, locale) if previous else "",
         outcome=OUTCOME_WORDS.get(previous.outcome, previous.outcome) if previous else "",
+    )
+
+
+def trend_description(briefing: Briefing) -> str:
+    """The trend in words (translate's sentence), for the caption and the chart's description."""
+    allowance = next(
+        (t.say_instead for t in briefing.terms if t.term == "error budget"), "allowance"
+    )
+    names = {s.id: s.name for s in briefing.services}
+    headline = briefing.headline
+    return describe_trend(
+        briefing.history,
+        kind=headline.kind,
+        service_name=names.get(headline.service or ""),
+        allowance=allowance,
+        noun=period_words(briefing.period.label).noun,
+        currency=briefing.currency,
+        locale=briefing.locale,
     )

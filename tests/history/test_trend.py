@@ -158,3 +158,19 @@ def test_last_months_decision_and_its_effect(tmp_path: Path) -> None:
     )
     # two months on, March is no longer last month's
     assert brief(config, "2026-05").previous_decision is None
+
+
+def test_a_service_measured_for_part_of_a_month_is_marked_partial(tmp_path: Path) -> None:
+    config = make_workspace(tmp_path)
+    rows = sli_rows()
+    # api loses its first 15 days of February: 360 of 672 hours left, 54% < 95%
+    gone = (
+        (rows["service"] == "api")
+        & (rows["timestamp"] < "2026-02-16")
+        & (rows["timestamp"] >= "2026-02-01")
+    )
+    rows[~gone].to_csv(tmp_path / "sli.csv", index=False)
+    briefing = brief(config, "2026-04")
+    february = {s.id: s for s in briefing.history[1].services}
+    assert (february["shop"].complete, february["api"].complete) == (True, False)
+    assert [s.complete for s in briefing.history[0].services] == [True, True]

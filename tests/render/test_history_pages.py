@@ -80,10 +80,12 @@ def test_page_one_has_the_trend_chart_and_its_description(outputs) -> None:  # t
     html = outputs["html"].decode("utf-8")
     figure = html[html.index('<figure class="trend-spark">') :]
     figure = figure[: figure.index("</figure>")]
-    assert (
-        'aria-label="The headline figure in each recent month; the last bar is this month"'
-        in figure
+    label = html_lib.unescape(re.search(r'aria-label="([^"]*)"', figure).group(1))  # type: ignore[union-attr]
+    # the chart's accessible name: its title, then the same sentence as the caption
+    assert label.startswith(
+        "The headline figure in each recent month; the last bar is this month. "
     )
+    assert label.endswith("was used in October 2026; least was 30% in August 2026.")
     caption = html_lib.unescape(re.sub(r"<[^>]+>", "", figure[figure.index("<figcaption>") :]))
     # the fixture: checkout used 30%, 55% and 142% (Aug, Sep, Oct)
     assert " ".join(caption.split()) == (
@@ -119,11 +121,13 @@ def test_json_carries_history_decision_and_note_oldest_first(outputs) -> None:  
     validate_json(data)
     assert [p["period"] for p in data["history"]] == ["2026-08", "2026-09", "2026-10"]
     assert list(data["history"][0]) == ["period", "services", "headline_value"]
+    # the contract's four keys, then whether the figure is complete (as services[].complete)
     assert list(data["history"][0]["services"][0]) == [
         "id",
         "budget_consumed",
         "downtime_cost",
         "incidents",
+        "complete",
     ]
     assert list(data["previous_decision"]) == [
         "period",
@@ -178,3 +182,16 @@ def test_describe_trend_counts_instead_of_naming_many_periods() -> None:
         "Over the last 10 months, all of Online checkout's downtime allowance was used in "
         "10 of the 10 months with figures; least was 110% in January 2026."
     )
+
+
+def test_a_partial_figure_is_marked_in_the_grid() -> None:
+    history = make_briefing().history
+    first = history[0]
+    checkout = dataclasses.replace(first.services[0], complete=False)
+    partial = dataclasses.replace(first, services=(checkout, *first.services[1:]))
+    briefing = make_briefing(history=(partial, *history[1:]))
+    html = render(briefing, ["html"], glossary=make_glossary())["html"].decode("utf-8")
+    grid = html[html.index('class="history-grid"') :]
+    assert '30%<span class="partial-mark" aria-label="partial">*</span>' in grid
+    assert grid.count('class="partial-mark"') == 1
+    assert "* Partial: the service's data covers too little of that month" in grid
