@@ -7,6 +7,7 @@ phrases in translated sentences too, wherever they appear on the page.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 import jinja2
@@ -19,7 +20,8 @@ from briefing.render import charts as chart_module
 from briefing.render.chart_text import chart_texts
 from briefing.render.context import Words, build_context
 from briefing.render.templates import Look, environment, render_template, source
-from briefing.render.views import Detail, body_lists, explore_units
+from briefing.render.trend import past_view
+from briefing.render.views import Detail, body_lists, explore_units, grid_rows
 from briefing.translate.glossary import Glossary
 
 Medium = Literal["screen", "print"]
@@ -85,6 +87,13 @@ def render_html(
         "units": explore_units(briefing) if medium == "screen" else [],
         **body_lists(briefing, printed),
     }
+    if printed == "summary" and medium == "print":  # the HTML page keeps the whole grid
+        past = past_view(briefing)
+        rows, left, over = grid_rows(past.rows, extra["services"])
+        extra["past"] = replace(past, rows=tuple(rows))
+        extra["grid_rest"] = {"count": left, "over": over}
+    else:
+        extra["grid_rest"] = {"count": 0, "over": []}
     first = Words(glossary, briefing.terms)
     render_template(env, TEMPLATE, {**build_context(briefing, first, **options), **extra})
     words = Words(glossary, briefing.terms, phrases=first.used_names())

@@ -31,6 +31,7 @@ class Cell:
 class GridRow:
     name: str
     cells: tuple[Cell, ...]
+    id: str = ""  # the service's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,14 +64,15 @@ def past_view(briefing: Briefing) -> PastView:
     locale = briefing.locale
     points = briefing.history
     rows = []
+    by_period = [{s.id: s for s in point.services} for point in points]
     for service in briefing.services:
         cells = []
-        for point in points:
-            found = next((s for s in point.services if s.id == service.id), None)
+        for listed in by_period:
+            found = listed.get(service.id)
             used = found.budget_consumed if found else None
             partial = found is not None and found.complete is False and used is not None
             cells.append(Cell(used, tone(used), partial))
-        rows.append(GridRow(service.name, tuple(cells)))
+        rows.append(GridRow(service.name, tuple(cells), service.id))
     costs: list[float | None] = []
     incidents: list[int | None] = []
     for point in points:

@@ -24,6 +24,7 @@ from briefing.model import (
     RiskItem,
     ServiceStatus,
 )
+from briefing.render.trend import GridRow
 
 T = TypeVar("T")
 Detail = Literal["summary", "full"]
@@ -164,3 +165,19 @@ def body_lists(briefing: Briefing, detail: Detail) -> dict[str, Listing[Any]]:
             detail,
         ),
     }
+
+
+def grid_rows(
+    rows: Sequence[GridRow], shown: Iterable[ServiceStatus]
+) -> tuple[list[GridRow], int, list[int]]:
+    """The services-by-periods grid as a summary prints it: the rows of the services the
+    services table shows, how many rows it leaves out, and per period how many of those
+    used all of their allowance."""
+    ids = {s.id for s in shown}
+    kept = [row for row in rows if row.id in ids]
+    left = [row for row in rows if row.id not in ids]
+    over = [
+        sum(1 for row in left if row.cells[k].tone == "over")
+        for k in range(len(rows[0].cells) if rows else 0)
+    ]
+    return kept, len(left), over
