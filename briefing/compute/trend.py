@@ -14,6 +14,7 @@ the exports win and the period is listed in `history_differs`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
@@ -48,6 +49,19 @@ class _Figures:
 
     def consumed(self, service: str | None) -> float | None:
         return next((s.budget_consumed for s in self.services if s.id == service), None)
+
+    def over_cost(self) -> float | None:
+        """The downtime cost of the services over their allowance (complete figures): the
+        organisation's measure when several services spent theirs."""
+        if not self.services:
+            return None
+        return float(
+            sum(
+                s.downtime_cost or 0.0
+                for s in self.services
+                if s.budget_consumed is not None and s.budget_consumed > 1.0 and s.complete
+            )
+        )
 
 
 def trend_periods(period: Period, count: int = TREND_PERIODS) -> list[Period]:
@@ -91,10 +105,11 @@ def compute_trend(
         previous is not None and previous.headline_kind == "loss_avoided"
     )
     source = _FromInputs(inputs, config, objectives(config, inputs), want_loss=want_loss)
+    counts = Counter(item.service for item in findings.incidents.items)
     current = _Figures(
         services=tuple(
             HistoryService(
-                s.id, s.budget_consumed, s.downtime_cost, _count(findings, s.id), s.complete
+                s.id, s.budget_consumed, s.downtime_cost, counts.get(s.id, 0), s.complete
             )
             for s in findings.services
         ),
@@ -158,12 +173,18 @@ class _FromInputs:
         self, inputs: Inputs, config: Config, targets: Mapping[str, Objective], *, want_loss: bool
     ) -> None:
         self.inputs, self.config, self.targets, self.want_loss = inputs, config, targets, want_loss
-        self.rows = {
-            str(sid): rows.sort_values("timestamp", kind="stable")
-            for sid, rows in inputs.sli.groupby("service", sort=False)
-        }
+        self._rows: dict[str, pd.DataFrame] | None = None  # grouped when a past period is asked
         incidents = inputs.incidents
         self.incidents_from = incidents["started_at"].min() if len(incidents) else None
+
+    @property
+    def rows(self) -> dict[str, pd.DataFrame]:
+        if self._rows is None:
+            self._rows = {
+                str(sid): rows.sort_values("timestamp", kind="stable")
+                for sid, rows in self.inputs.sli.groupby("service", sort=False)
+            }
+        return self._rows
 
     def figures(self, when: Period) -> _Figures:
         counts = self._incident_counts(when)
@@ -221,10 +242,6 @@ def _from_store(kept: StoredPeriod) -> _Figures:
     return _Figures(kept.services, kept.loss_avoided, kept.risk_exposure)
 
 
-def _count(findings: Findings, service: str) -> int:
-    return sum(1 for item in findings.incidents.items if item.service == service)
-
-
 def _exposure(findings: Findings) -> float:
     """The yearly cost of the risks that need action (the risk_exposure headline's value)."""
     return float(sum(r.annual_cost for r in findings.risks.items if r.needs_action))
@@ -234,6 +251,8 @@ def _measure(found: _Figures | None, kind: str, service: str | None) -> float | 
     """The headline measure in a period, on the scale of `headline.value`."""
     if found is None:
         return None
+    if kind == "budget_exhausted" and service is None:
+        return found.over_cost()
     if kind == "budget_exhausted":
         consumed = found.consumed(service)
         return None if consumed is None else 1.0 - consumed
@@ -246,7 +265,7 @@ def _reading(found: _Figures | None, kind: str, service: str | None) -> float | 
     """The measure as page 1 reads it: allowance used (not left), or money."""
     if found is None:
         return None
-    if kind == "budget_exhausted":
+    if kind == "budget_exhausted" and service is not None:
         return found.consumed(service)
     return _measure(found, kind, service)
 

@@ -281,7 +281,7 @@ def _trend(briefing: Briefing) -> Figure:
     from briefing.translate.history import short_period_name
 
     points = briefing.history
-    spent = briefing.headline.kind == "budget_exhausted"
+    spent = briefing.headline.kind == "budget_exhausted" and briefing.headline.unit == "fraction"
     values = [
         None
         if p.headline_value is None

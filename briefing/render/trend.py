@@ -110,4 +110,5 @@ def trend_description(briefing: Briefing) -> str:
         noun=period_words(briefing.period.label).noun,
         currency=briefing.currency,
         locale=briefing.locale,
+        unit=headline.unit,
     )

@@ -51,7 +51,13 @@ def effect(
 ) -> str:
     """How the measure the decision was about moved from that period to this one."""
     before, after = follow_up.before, follow_up.after
-    if follow_up.measure == "budget_exhausted":
+    if follow_up.measure == "budget_exhausted" and follow_up.service is None:
+        subject = f"The cost of failures on the services over their {say('error budget')}"
+
+        def shown(value: float) -> str:
+            return money_compact(value, currency, locale)
+
+    elif follow_up.measure == "budget_exhausted":
         service = names.get(follow_up.service or "", follow_up.service or "the service")
         subject = f"{service}'s use of its {say('error budget')}"
 
@@ -111,6 +117,7 @@ def describe_trend(
     noun: str,
     currency: str,
     locale: str,
+    unit: str = "fraction",
 ) -> str:
     """The trend chart in words, from its data: which periods used all of the allowance (or
     the highest and lowest amounts), and the periods without figures."""
@@ -120,7 +127,7 @@ def describe_trend(
     span = f"the last {len(points)} {noun}s" if len(points) > 1 else f"this {noun}"
     names = [period_name(p.period, locale) for p in points]
     gaps = [name for name, p in zip(names, points, strict=True) if p.headline_value is None]
-    if kind == "budget_exhausted":
+    if kind == "budget_exhausted" and unit == "fraction":
         used = [(label, 1.0 - value) for label, value in known]
         whose = f"{service_name}'s {allowance}" if service_name else f"the {allowance}"
         over = [period_name(label, locale) for label, value in used if value > 1.0]
@@ -145,6 +152,8 @@ def describe_trend(
         )
         if kind == "loss_avoided":
             what = "the estimated loss avoided"
+        if kind == "budget_exhausted":
+            what = f"the cost of failures on the services over their {allowance}"
         low = min(known, key=lambda item: (item[1], item[0]))
         high = max(known, key=lambda item: (item[1], item[0]))
         text = (
