@@ -12,6 +12,7 @@ from __future__ import annotations
 import json as jsonlib
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from briefing.errors import BriefingError
 from briefing.model import Briefing
@@ -60,25 +61,32 @@ def render(
         data = render_json(briefing)
         validate_json(jsonlib.loads(data))
     if "html" in wanted or "pdf" in wanted:
-        from briefing.render.html import Medium, render_html
+        from briefing.render.html import page_terms, render_charts, render_html
+        from briefing.render.templates import environment
         from briefing.render.pdf import render_pdf
 
-        def page(medium: Medium) -> str:
-            log.info("Rendering HTML (%s)", medium)
-            return render_html(
-                briefing,
-                glossary=glossary,
-                paper_size=paper_size,
-                classification=classification,
-                look=look,
-                medium=medium,
-                detail=detail,
-            )
-
+        look = look or Look()
+        charts = render_charts(briefing, environment(look.templates), look.palette)
+        common: dict[str, Any] = {
+            "glossary": glossary,
+            "paper_size": paper_size,
+            "classification": classification,
+            "look": look,
+        }
+        log.info("Finding the glossary terms the pages print")
+        phrases = page_terms(briefing, charts=charts, **common)
         if "html" in wanted:
-            out["html"] = page("screen").encode("utf-8")
+            log.info("Rendering HTML")
+            screen = render_html(
+                briefing, medium="screen", phrases=phrases, charts=charts, **common
+            )
+            out["html"] = screen.encode("utf-8")
         if "pdf" in wanted:
-            html = page("print")
+            if detail != "summary":
+                phrases = page_terms(briefing, charts=charts, detail=detail, **common)
+            html = render_html(
+                briefing, medium="print", detail=detail, phrases=phrases, charts=charts, **common
+            )
             if print_html:
                 out["print.html"] = html.encode("utf-8")
             log.info("Laying out the PDF")

@@ -8,6 +8,7 @@ phrases in translated sentences too, wherever they appear on the page.
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import jinja2
@@ -64,22 +65,67 @@ def render_html(
     look: Look | None = None,
     medium: Medium = "screen",
     detail: Detail = "summary",
+    phrases: Sequence[str] | None = None,
+    charts: dict[str, Markup] | None = None,
 ) -> str:
     """The whole briefing as one HTML document (a `str`; nothing is written to disk).
 
     `medium` "screen" is the HTML page: the body as the summary prints it, then every
     service, incident and risk by unit, to open, sort and filter (inline script).
     "print" is the PDF's source: the body as `detail` says, no script.
+    `phrases`: the glossary terms whose business phrases are marked in sentences, as
+    `page_terms` found them (else a first pass finds them); `charts`: already drawn.
     """
     look = look or Look()
     env = environment(look.templates)
     options: dict[str, Any] = {
         "css": source(env, "briefing.css") + "\n" + look.palette_css,
-        "charts": render_charts(briefing, env, look.palette),
+        "charts": charts if charts is not None else render_charts(briefing, env, look.palette),
         "paper_size": paper(paper_size),
         "classification": classification,
         "logo": look.logo_uri,
     }
+    extra = _extra(briefing, medium, detail)
+    if phrases is None:
+        first = Words(glossary, briefing.terms)
+        render_template(env, TEMPLATE, {**build_context(briefing, first, **options), **extra})
+        phrases = first.used_names()
+    words = Words(glossary, briefing.terms, phrases=phrases)
+    return render_template(env, TEMPLATE, {**build_context(briefing, words, **options), **extra})
+
+
+def page_terms(
+    briefing: Briefing,
+    *,
+    glossary: Glossary,
+    charts: dict[str, Markup],
+    paper_size: str = "A4",
+    classification: str = "Confidential",
+    look: Look | None = None,
+    detail: Detail = "summary",
+) -> list[str]:
+    """The glossary terms the printed document uses, from one pass over it.
+
+    The HTML page prints the same terms as the printed summary (its list of every row
+    prints none), so one small pass serves both: the big page is rendered once.
+    """
+    look = look or Look()
+    env = environment(look.templates)
+    options: dict[str, Any] = {
+        "css": "",
+        "charts": charts,
+        "paper_size": paper(paper_size),
+        "classification": classification,
+        "logo": look.logo_uri,
+    }
+    first = Words(glossary, briefing.terms)
+    context = {**build_context(briefing, first, **options), **_extra(briefing, "print", detail)}
+    render_template(env, TEMPLATE, context)
+    return first.used_names()
+
+
+def _extra(briefing: Briefing, medium: Medium, detail: Detail) -> dict[str, Any]:
+    """What a medium shows: the lists as printed, the grid, and the HTML page's units."""
     printed = detail if medium == "print" else "summary"
     extra: dict[str, Any] = {
         "medium": medium,
@@ -94,7 +140,4 @@ def render_html(
         extra["grid_rest"] = {"count": left, "over": over}
     else:
         extra["grid_rest"] = {"count": 0, "over": []}
-    first = Words(glossary, briefing.terms)
-    render_template(env, TEMPLATE, {**build_context(briefing, first, **options), **extra})
-    words = Words(glossary, briefing.terms, phrases=first.used_names())
-    return render_template(env, TEMPLATE, {**build_context(briefing, words, **options), **extra})
+    return extra
