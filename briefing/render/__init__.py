@@ -62,8 +62,8 @@ def render(
         validate_json(jsonlib.loads(data))
     if "html" in wanted or "pdf" in wanted:
         from briefing.render.html import page_terms, render_charts, render_html
-        from briefing.render.templates import environment
         from briefing.render.pdf import render_pdf
+        from briefing.render.templates import environment
 
         look = look or Look()
         charts = render_charts(briefing, environment(look.templates), look.palette)

@@ -7,8 +7,8 @@ phrases in translated sentences too, wherever they appear on the page.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Literal
 
 import jinja2
