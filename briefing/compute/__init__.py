@@ -7,6 +7,7 @@ period still running), the Monte Carlo seed comes from the policy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -88,6 +89,18 @@ def compute(
     services = with_groups(services, config.services)
     statuses = {s.id: s for s in services}
     rows = {sid: service_rows(frame, targets[sid]) for sid, frame in raw.items()}
+    # the risks' simulation needs none of what follows: it runs beside it (numpy lets go
+    # of the interpreter while it draws), and its result is the same
+    background = ThreadPoolExecutor(max_workers=1)
+    simulated = background.submit(
+        compute_risks,
+        inputs.risks,
+        config.services,
+        {k: v.objective for k, v in targets.items()},
+        config.policy,
+        observed=observed_by_service(rows, period),
+    )
+    background.shutdown(wait=False)
     records = current_incidents(inputs.incidents, period)
     splits = service_splits(records, windows(records, period), rows, statuses, period)
     incidents = compute_incidents(
@@ -106,13 +119,7 @@ def compute(
         measured_cost=_sum_cents(s.incident_cost for s in services),
         unattributed_cost=_sum_cents(s.unattributed_cost for s in services),
     )
-    risks = compute_risks(
-        inputs.risks,
-        config.services,
-        {k: v.objective for k, v in targets.items()},
-        config.policy,
-        observed=observed_by_service(rows, period),
-    )
+    risks = simulated.result()
     register = {r.id for r in risks.items}
     matched = sum(1 for item in incidents.items if item.risk in register)
     risks = replace(risks, incidents_matched=matched, incidents_unmatched=incidents.count - matched)

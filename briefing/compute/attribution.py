@@ -56,24 +56,27 @@ class Split:
 
 def split(rows: pd.DataFrame, step: pd.Timedelta, windows: Sequence[Window]) -> Split:
     """Assign each of the period's buckets (`rows`: timestamp, good, total) to a window or none."""
-    ordered = rows.sort_values("timestamp", kind="stable")
+    ordered = rows
+    if not rows["timestamp"].is_monotonic_increasing:
+        ordered = rows.sort_values("timestamp", kind="stable")
     stamps = ordered["timestamp"].dt.tz_convert(None).to_numpy().astype("datetime64[ns]")
     bad = (ordered["total"] - ordered["good"]).to_numpy(dtype=np.int64)
     owner = np.full(len(stamps), NO_INCIDENT, dtype=np.int64)
     bad_by_window: dict[int, int] = {}
     bad_inside: dict[int, int] = {}
     buckets_inside: dict[int, int] = {}
-    step_ns = np.timedelta64(step.value, "ns")
     running = np.concatenate(([0], np.cumsum(bad)))  # bad in buckets [low, high): a difference
     # highest impact first, then the earlier start, then the caller's order
-    for window in sorted(windows, key=lambda w: (-w.impact, w.start, w.index)):
-        start = np.datetime64(window.start.tz_convert(None).value, "ns")
-        end = np.datetime64(window.end.tz_convert(None).value, "ns")
-        # buckets [t, t + step) overlapping [start, end): t > start - step and t < end
-        low = int(np.searchsorted(stamps, start - step_ns, side="right"))
-        high = int(np.searchsorted(stamps, end, side="left"))
-        if end <= start:
-            low = high  # a window of no length holds no bucket
+    ranked = sorted(windows, key=lambda w: (-w.impact, w.start, w.index))
+    starts = np.array([w.start.value for w in ranked], dtype=np.int64)
+    ends = np.array([w.end.value for w in ranked], dtype=np.int64)
+    # buckets [t, t + step) overlapping [start, end): t > start - step and t < end,
+    # all windows' edges found at once by binary search
+    times = stamps.view(np.int64)
+    lows = np.searchsorted(times, starts - step.value, side="right")
+    highs = np.searchsorted(times, ends, side="left")
+    lows = np.where(ends <= starts, highs, lows)  # a window of no length holds no bucket
+    for window, low, high in zip(ranked, lows.tolist(), highs.tolist(), strict=True):
         inside = slice(low, high)
         bad_inside[window.index] = int(running[max(low, high)] - running[low])
         buckets_inside[window.index] = max(0, high - low)

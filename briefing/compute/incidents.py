@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -287,4 +288,7 @@ def _median_mean(values: Sequence[float | None]) -> tuple[float | None, float | 
 
 
 def _iso(stamp: pd.Timestamp, period: Period) -> str:
-    return pd.Timestamp(stamp).tz_convert(period.timezone).isoformat()
+    moment = pd.Timestamp(stamp)
+    if moment.nanosecond:  # a datetime holds microseconds at most
+        return moment.tz_convert(period.timezone).isoformat()
+    return moment.to_pydatetime().astimezone(ZoneInfo(period.timezone)).isoformat()
