@@ -74,9 +74,20 @@ def compute(
     """All figures of the period. `allow_incomplete`: a service with partial data may be
     the headline; `issued`: the issue date printed on the cover (default: the policy's rule)."""
     from briefing.compute.loss_avoided import compute_loss_avoided
-    from briefing.compute.risk import compute_risks
+    from briefing.compute.risk import compute_risks, simulate_register
 
     targets = objectives(config, inputs)
+    # the register's simulation needs only the register: it runs beside everything else
+    # (numpy lets go of the interpreter while it draws), and its result is the same
+    background = ThreadPoolExecutor(max_workers=1)
+    simulated = background.submit(
+        simulate_register,
+        inputs.risks,
+        config.services,
+        {k: v.objective for k, v in targets.items()},
+        config.policy,
+    )
+    background.shutdown(wait=False)
     sli_by_service = {sid: rows for sid, rows in inputs.sli.groupby("service", sort=False)}
     empty = inputs.sli.iloc[0:0]
     raw = {s.id: sli_by_service.get(s.id, empty) for s in config.services}
@@ -89,18 +100,6 @@ def compute(
     services = with_groups(services, config.services)
     statuses = {s.id: s for s in services}
     rows = {sid: service_rows(frame, targets[sid]) for sid, frame in raw.items()}
-    # the risks' simulation needs none of what follows: it runs beside it (numpy lets go
-    # of the interpreter while it draws), and its result is the same
-    background = ThreadPoolExecutor(max_workers=1)
-    simulated = background.submit(
-        compute_risks,
-        inputs.risks,
-        config.services,
-        {k: v.objective for k, v in targets.items()},
-        config.policy,
-        observed=observed_by_service(rows, period),
-    )
-    background.shutdown(wait=False)
     records = current_incidents(inputs.incidents, period)
     splits = service_splits(records, windows(records, period), rows, statuses, period)
     incidents = compute_incidents(
@@ -119,7 +118,14 @@ def compute(
         measured_cost=_sum_cents(s.incident_cost for s in services),
         unattributed_cost=_sum_cents(s.unattributed_cost for s in services),
     )
-    risks = simulated.result()
+    risks = compute_risks(
+        inputs.risks,
+        config.services,
+        {k: v.objective for k, v in targets.items()},
+        config.policy,
+        observed=observed_by_service(rows, period),
+        simulation=simulated.result(),
+    )
     register = {r.id for r in risks.items}
     matched = sum(1 for item in incidents.items if item.risk in register)
     risks = replace(risks, incidents_matched=matched, incidents_unmatched=incidents.count - matched)

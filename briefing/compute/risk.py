@@ -20,6 +20,7 @@ from briefing.compute.montecarlo import (
     DAYS_PER_YEAR,
     MINUTES_PER_YEAR,
     exceedance_curve,
+    Simulation,
     simulate,
 )
 from briefing.config import Policy, ServiceConfig
@@ -61,17 +62,64 @@ def before_figures(risk: Mapping[str, object]) -> dict[str, float]:
     return result
 
 
+def simulate_register(
+    risks: pd.DataFrame,
+    services: Sequence[ServiceConfig],
+    objectives: Mapping[str, float],
+    policy: Policy,
+) -> Simulation | None:
+    """The register's years, simulated (None for an empty register): the long part of
+    `compute_risks`, which a caller may start before it has the rest."""
+    if risks.empty:
+        return None
+    by_id = {s.id: s for s in services}
+    prices = []
+    budgets: dict[str, float] = {}
+    for service in risks["service"].astype(str):
+        config = _service(by_id, objectives, service, risks)
+        prices.append(config.cost_per_minute)
+        budgets[service] = annual_budget_minutes(float(objectives[service]))
+    return simulate(risks, prices, budgets, trials=policy.trials, seed=policy.seed)
+
+
+def _service(
+    by_id: Mapping[str, ServiceConfig],
+    objectives: Mapping[str, float],
+    service: str,
+    risks: pd.DataFrame,
+) -> ServiceConfig:
+    """The config of a risk's service, which must exist and have an objective."""
+    config = by_id.get(service)
+    if config is not None and objectives.get(service) is not None:
+        return config
+    rid = risks.loc[risks["service"].astype(str) == service, "id"].iloc[0]
+    if config is None:
+        raise BriefingError(
+            f"risk {rid!r} is on service {service!r}, which is not in briefing.yaml services",
+            hint="add the service to briefing.yaml, or correct the risk's service",
+        )
+    if service not in objectives or objectives[service] is None:
+        raise BriefingError(
+            f"risk {rid!r} is on service {service!r}, which has no objective",
+            where=config.location,
+            hint='add objective: (e.g. 0.999 or "99.9%") to the service',
+        )
+    return config
+
+
 def compute_risks(
     risks: pd.DataFrame,
     services: Sequence[ServiceConfig],
     objectives: Mapping[str, float],
     policy: Policy,
     observed: Mapping[str, float | None] | None = None,
+    simulation: Simulation | None = None,
 ) -> RiskSummary:
     """Every risk's share of its service's yearly allowance, cost, and ranges.
 
     `observed`: each service's recorded minutes of full outage a year, held
-    against the forecast (the back-test).
+    against the forecast (the back-test); `simulation`: `simulate_register` of the
+    same inputs, when the caller ran it already.
     """
     threshold = policy.risk_threshold
     if risks.empty:
@@ -111,7 +159,7 @@ def compute_risks(
     for risk, bad in zip(records, minutes, strict=True):
         service_minutes[str(risk["service"])] = service_minutes.get(str(risk["service"]), 0.0) + bad
     over_budget = {s for s, total in service_minutes.items() if _fraction(total, budgets[s]) > 1.0}
-    sim = simulate(risks, prices, budgets, trials=policy.trials, seed=policy.seed)
+    sim = simulation or simulate(risks, prices, budgets, trials=policy.trials, seed=policy.seed)
     items = []
     for index, risk in enumerate(records):
         service = str(risk["service"])
