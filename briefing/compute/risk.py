@@ -19,8 +19,8 @@ from briefing.compute.backtest import observed_rank
 from briefing.compute.montecarlo import (
     DAYS_PER_YEAR,
     MINUTES_PER_YEAR,
-    exceedance_curve,
     Simulation,
+    exceedance_curve,
     simulate,
 )
 from briefing.config import Policy, ServiceConfig
