@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import timedelta
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,11 +118,17 @@ def unrecorded_failures(
     free = parts.owner == NO_INCIDENT
     if not free.any():
         return ()
-    local = pd.DatetimeIndex(parts.stamps[free]).tz_localize("UTC").tz_convert(period.timezone)
-    by_day = pd.Series(parts.bad[free]).groupby(local.normalize()).sum()
+    # the local days' edges in UTC; each bucket goes to the day its start falls in
+    edges = [period.start_utc.value] + [pd.Timestamp(end).value for end in period.day_ends()]
+    bounds = np.array(edges, dtype=np.int64)
+    days = np.searchsorted(bounds, parts.stamps[free].view(np.int64), side="right") - 1
+    inside = (days >= 0) & (days < len(bounds) - 1)
+    by_day = np.bincount(
+        days[inside], weights=parts.bad[free][inside], minlength=len(bounds) - 1
+    ).astype(np.int64)
     found = []
-    for midnight, bad in zip(by_day.index, by_day.to_numpy(), strict=True):
-        day = midnight.date()
+    for index in np.flatnonzero(by_day > 0).tolist():
+        day, bad = period.first_day + timedelta(days=index), int(by_day[index])
         minutes = float(bad) / service.total * period.minutes
         if bad > 0 and minutes >= threshold_minutes:
             found.append(
