@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 
 import numpy as np
 import pandas as pd
