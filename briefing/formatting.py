@@ -61,11 +61,17 @@ def money(
     if not whole and (cents or 0 < abs(value) < 100):
         text = format_currency(value, currency, locale=_loc(locale))
         return text.replace("-", MINUS, 1) if value < 0 else text
-    pattern = _loc(locale).currency_formats["standard"].pattern.replace(".00", "")
-    text = format_currency(
-        round(value), currency, format=_pattern(pattern), locale=_loc(locale), currency_digits=False
-    )
+    text = _whole_money(round(value), currency, locale)
     return text.replace("-", MINUS, 1) if value < 0 else text
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _whole_money(amount: int, currency: str, locale: str) -> str:
+    """An amount already rounded to whole units (the same ones recur across a briefing)."""
+    pattern = _loc(locale).currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(
+        amount, currency, format=_pattern(pattern), locale=_loc(locale), currency_digits=False
+    )
 
 
 def money_compact(value: float | None, currency: str, locale: str) -> str:
@@ -84,12 +90,16 @@ def percent(fraction: float | None, locale: str, *, digits: int = 1) -> str:
     if _is_missing(fraction):
         return "\u2013"
     assert fraction is not None
+    return _percent(round(fraction, digits + 2), locale, digits)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _percent(rounded: float, locale: str, digits: int) -> str:
+    """A rounded fraction as a percentage (few distinct ones in a briefing: kept)."""
     pattern = _loc(locale).percent_formats[None].pattern.split(";")[0]
     if digits:
         pattern = pattern.replace("0", "0." + "#" * digits, 1) if "0." not in pattern else pattern
-    text = format_percent(
-        round(fraction, digits + 2), format=_pattern(pattern), locale=_loc(locale)
-    )
+    text = format_percent(rounded, format=_pattern(pattern), locale=_loc(locale))
     return text.replace("-", MINUS, 1)
 
 
@@ -166,9 +176,29 @@ def moment(value: str | None, locale: str, timezone: str) -> str:
     local = parsed.astimezone(zone)
     pattern = _loc(locale).datetime_formats["medium"]
     return str(pattern).format(
-        format_time(local, "short", tzinfo=zone, locale=_loc(locale)),
-        format_date(local.date(), "medium", locale=_loc(locale)),
+        _short_time(local, timezone, locale), _medium_date(local.date(), locale)
     )
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _medium_date(day: date, locale: str) -> str:
+    return format_date(day, "medium", locale=_loc(locale))
+
+
+_SHORT_TIMES: dict[tuple[object, ...], str] = {}
+
+
+def _short_time(local: datetime, timezone: str, locale: str) -> str:
+    """A time of day, short. It depends on the clock, the zone's offset and name and the
+    locale only, so each is formatted once (a briefing has thousands of timestamps)."""
+    key = (local.time(), local.utcoffset(), local.tzname(), timezone, locale)
+    text = _SHORT_TIMES.get(key)
+    if text is None:
+        zone = zoneinfo.ZoneInfo(timezone)
+        text = format_time(local, "short", tzinfo=zone, locale=_loc(locale))
+        if len(_SHORT_TIMES) < 1 << 14:
+            _SHORT_TIMES[key] = text
+    return text
 
 
 def day_month(value: str | date, locale: str) -> str:
