@@ -40,10 +40,16 @@ def redact(text: str, patterns: Sequence[str] = ()) -> str:
         return text
     if len(text) > MAX_TEXT:
         text = text[:MAX_TEXT] + "…"  # nobody reads further; patterns stay bounded
-    text = _EMAIL.sub(EMAIL_WORDS, text)
-    text = _confirmed(_IPV4, text, _is_address, SERVER_WORDS)
-    text = _confirmed(_IPV6, text, _is_address, SERVER_WORDS)
-    text = _confirmed(_PHONE, text, _is_phone, PHONE_WORDS)
+    # a pattern runs only where it could match: an address needs its "@", its dots or
+    # colons, a phone number at least 8 digits (most titles have none of these)
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL_WORDS, text)
+    if text.count(".") >= 3:
+        text = _confirmed(_IPV4, text, _is_address, SERVER_WORDS)
+    if text.count(":") >= 2:
+        text = _confirmed(_IPV6, text, _is_address, SERVER_WORDS)
+    if sum(map(str.isdigit, text)) >= 8:
+        text = _confirmed(_PHONE, text, _is_phone, PHONE_WORDS)
     for source in patterns:
         text = _configured(source).sub(WITHHELD_WORDS, text)
     return text
