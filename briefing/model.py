@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -240,6 +240,7 @@ class IncidentSummary:
     previous_count: int | None = None
     previous_downtime_cost: float | None = None
     previous_mttr_minutes: float | None = None
+    severity_words: dict[str, str] = field(default_factory=dict)  # SEV1 -> "critical"
 
 
 @dataclass(frozen=True, slots=True)

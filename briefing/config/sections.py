@@ -17,6 +17,7 @@ from briefing.config.fields import (
 )
 from briefing.config.values import (
     DEFAULT_IMPACT_BY_SEVERITY,
+    DEFAULT_SEVERITY_WORDS,
     DEFAULT_SUBJECT,
     HEADLINE_KINDS,
     SOURCE_FORMATS,
@@ -238,6 +239,7 @@ class ConfigChecker(FieldChecker):
                 "seed",
                 "trials",
                 "redact_patterns",
+                "severity_words",
                 "decision_due_days",
                 "owner",
             },
@@ -251,6 +253,13 @@ class ConfigChecker(FieldChecker):
             number = self.number(val, f"policy.impact_by_severity.{sev}", low=0.0, high=1.0)
             if number is not None:
                 impact[str(sev).upper()] = number
+        severity_words = dict(DEFAULT_SEVERITY_WORDS)
+        for sev, word in self.mapping(
+            data.get("severity_words"), "policy.severity_words"
+        ).items():
+            text = self.string(word, f"policy.severity_words.{sev}", required=True)
+            if text:
+                severity_words[str(sev).upper()] = text
         headline = self.headline(data.get("headline"))
         patterns = self.string_list(data.get("redact_patterns"), "policy.redact_patterns")
         for i, pattern in enumerate(patterns):
@@ -295,6 +304,7 @@ class ConfigChecker(FieldChecker):
             seed=int(seed or 0),
             trials=int(trials or defaults.trials),
             redact_patterns=patterns,
+            severity_words=severity_words,
             decision_due_days=int(due_days or 0),
             owner=self.string(data.get("owner"), "policy.owner") or defaults.owner,
         )

@@ -12,9 +12,11 @@ from briefing.errors import Location
 MAX_CONFIG_BYTES = 1_000_000
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
+# How the briefing's pages name a severity (the codes stay in the JSON and the appendix).
+DEFAULT_SEVERITY_WORDS = {"SEV1": "critical", "SEV2": "major", "SEV3": "moderate", "SEV4": "minor"}
 HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
 DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
-DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its budget recovers"
+DEFAULT_ERROR_BUDGET_ACTION = "Pause new feature releases for {service}"
 
 METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus")
 INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira")
@@ -132,6 +134,9 @@ class Policy:
     seed: int = 20261001
     trials: int = 100_000
     redact_patterns: tuple[str, ...] = ()
+    severity_words: Mapping[str, str] = field(
+        default_factory=lambda: dict(DEFAULT_SEVERITY_WORDS)
+    )
     decision_due_days: int = 14
     owner: str = (
         "Head of Reliability"  # who answers for the briefing's decisions when no service owner does

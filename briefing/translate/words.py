@@ -19,24 +19,34 @@ from briefing.formatting import minutes, money, month_label
 from briefing.formatting import percent as _percent
 from briefing.model import Briefing, Fact, Findings, Headline, PeriodOut, Term
 from briefing.translate.glossary import Glossary
+from briefing.translate.plain import plain_words
 
-REDACTED = "[redacted]"
+# Personal data gives way to words that read naturally: right after a noun that
+# already says who or what it was ("customer on +31 ...", "node 10.0.0.1"), it is
+# dropped; elsewhere it becomes an indefinite phrase ("reported by a customer").
+REDACTED = {"email": "a customer", "phone": "a phone number", "ip": "a server", "pattern": "someone"}
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
 _IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?![\w:])")
+_MARK = re.compile("\x00(email|phone|ip|pattern)\x00")
+_NAMED = re.compile(
+    r"(?i:\b(customer|user|caller|client|member|employee|account|node|host|server|machine"
+    r"|instance|pod|address)s?)(?:\s+(?:on|at|with|from|of))?\s+\x00(?:email|phone|ip|pattern)\x00"
+)
 
 
 def redact(text: str, patterns: Sequence[str] = ()) -> str:
     """Remove email addresses, phone numbers, IP addresses and configured patterns."""
-    text = _EMAIL.sub(REDACTED, text)
-    text = _IPV4.sub(lambda m: REDACTED if _is_ip(m.group(0)) else m.group(0), text)
-    text = _IPV6.sub(lambda m: REDACTED if _is_ip(m.group(0)) else m.group(0), text)
-    text = _PHONE.sub(lambda m: REDACTED if _is_phone(m.group(0)) else m.group(0), text)
+    text = _EMAIL.sub("\x00email\x00", text)
+    text = _IPV4.sub(lambda m: "\x00ip\x00" if _is_ip(m.group(0)) else m.group(0), text)
+    text = _IPV6.sub(lambda m: "\x00ip\x00" if _is_ip(m.group(0)) else m.group(0), text)
+    text = _PHONE.sub(lambda m: "\x00phone\x00" if _is_phone(m.group(0)) else m.group(0), text)
     for pattern in patterns:
-        text = re.sub(pattern, REDACTED, text)
-    return text
+        text = re.sub(pattern, "\x00pattern\x00", text)
+    text = _NAMED.sub(lambda m: m.group(0)[: m.end(1) - m.start(0)], text)
+    return _MARK.sub(lambda m: REDACTED[m.group(1)], text)
 
 
 def _is_ip(candidate: str) -> bool:
@@ -87,10 +97,21 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     headline = _headline(findings, words, config, month, names)
     facts = tuple(_fact_text(fact, words, locale, currency, month) for fact in findings.facts)
     items = tuple(
-        replace(item, title=redact(item.title, config.policy.redact_patterns))
+        replace(
+            item,
+            title=plain_words(redact(item.title, config.policy.redact_patterns), glossary, words.say),
+        )
         for item in findings.incidents.items
     )
-    incidents = replace(findings.incidents, items=items)
+    incidents = replace(
+        findings.incidents, items=items, severity_words=_severity_words(findings, config)
+    )
+    risks = replace(
+        findings.risks,
+        items=tuple(
+            replace(r, title=plain_words(r.title, glossary, words.say)) for r in findings.risks.items
+        ),
+    )
     for term in ("error budget", "cost of downtime", "loss avoided", "incident"):
         words.say(term)
     if findings.risks.items:
@@ -108,7 +129,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         services=findings.services,
         incidents=incidents,
         loss_avoided=findings.loss_avoided,
-        risks=findings.risks,
+        risks=risks,
         data_quality=findings.data_quality,
         facts=facts,
         notes=notes,
@@ -219,6 +240,13 @@ def _method_notes(findings: Findings, words: Words, config: Config) -> list[str]
         return notes
     notes.extend(assumptions(findings.risks, findings.loss_avoided, config.policy))
     return notes
+
+
+def _severity_words(findings: Findings, config: Config) -> dict[str, str]:
+    """The word the pages print for each severity the briefing counts ("SEV1" -> "critical")."""
+    codes = set(findings.incidents.by_severity) | {i.severity for i in findings.incidents.items}
+    chosen = config.policy.severity_words
+    return {code: chosen.get(code, code.lower()) for code in sorted(codes)}
 
 
 def percent(fraction: float, locale: str) -> str:
