@@ -151,10 +151,11 @@ def _headline(
         outage = minutes(service.equivalent_outage_minutes or 0.0)
         text = (
             f"{service.name} used {used} of its {allowance} for {month}: failures added up to "
-            f"{outage} of full {words.say('downtime')}, costing about "
+            f"{outage} of full outage, costing about "
             f"{money(service.downtime_cost or 0.0, currency, locale)}."
         )
         decision = config.policy.error_budget_action.format(service=service.name)
+        words.say("equivalent outage minutes")
     elif choice.kind == "risk_exposure":
         flagged = [r for r in findings.risks.items if r.id in choice.risk_ids]
         titles = ", ".join(r.title for r in flagged[:3]) + (

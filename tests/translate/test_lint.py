@@ -64,8 +64,16 @@ def test_whole_words_and_longest_name(glossary: Glossary) -> None:
 
 
 def test_plain_terms_are_not_jargon(glossary: Glossary) -> None:
-    text = "One incident cost of downtime: a rollback, an alert and an audit, by severity SEV1."
+    text = "One incident cost of downtime: a rollback, an alert and an audit, by severity."
     assert find_jargon(text, glossary) == []
+
+
+def test_severity_codes_are_jargon(glossary: Glossary) -> None:
+    found = find_jargon("One SEV1 and two SEV3s", glossary)
+    assert [(f.word, f.kind, f.term) for f in found] == [
+        ("SEV1", "bare_jargon", "severity code"),
+        ("SEV3s", "bare_jargon", "severity code"),
+    ]
 
 
 def test_undefined_technical_words(glossary: Glossary) -> None:
