@@ -297,8 +297,10 @@ policy:
   # Also possible: by_severity: {SEV1: {ttd_minutes: 15, ttr_minutes: 60}, ...}
   # or from_incidents: {start: 2026-01-01, end: 2026-07-01} (medians of that window).
   baseline: {ttd_minutes: 30, ttr_minutes: 90}
-  error_budget_action: "Freeze feature releases for {service} until its budget recovers"
+  error_budget_action: "Pause new feature releases for {service}"
   postmortem_share: 0.20           # an incident using more of a budget needs a postmortem
+  # How the pages name severities (the codes stay in the JSON and the technical appendix).
+  severity_words: {SEV1: critical, SEV2: major, SEV3: moderate, SEV4: minor}
 
 delivery:
   # The sample mails to a local test server (e.g. `python -m aiosmtpd -n -l 127.0.0.1:8025`).

@@ -254,9 +254,7 @@ class ConfigChecker(FieldChecker):
             if number is not None:
                 impact[str(sev).upper()] = number
         severity_words = dict(DEFAULT_SEVERITY_WORDS)
-        for sev, word in self.mapping(
-            data.get("severity_words"), "policy.severity_words"
-        ).items():
+        for sev, word in self.mapping(data.get("severity_words"), "policy.severity_words").items():
             text = self.string(word, f"policy.severity_words.{sev}", required=True)
             if text:
                 severity_words[str(sev).upper()] = text

@@ -134,9 +134,7 @@ class Policy:
     seed: int = 20261001
     trials: int = 100_000
     redact_patterns: tuple[str, ...] = ()
-    severity_words: Mapping[str, str] = field(
-        default_factory=lambda: dict(DEFAULT_SEVERITY_WORDS)
-    )
+    severity_words: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_WORDS))
     decision_due_days: int = 14
     owner: str = (
         "Head of Reliability"  # who answers for the briefing's decisions when no service owner does

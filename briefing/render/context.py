@@ -1,152 +1,25 @@
 """Render stage: a `Briefing` becomes the template context (what the page shows, in order).
 
 Nothing is computed here that compute or translate should have decided; this module
-only picks, orders and labels: costliest incidents first, the service whose burn-down
-page 1 shows, the words for a status. Technical ideas reach the page only through
-`Words.say()`, which prints the glossary's business phrase and remembers the term
-for "Words we use".
+only picks and orders (costliest incidents first, the service whose burn-down the
+body shows) and gives the templates the printing rules: parts rounded so that they
+add up, achieved reliability that agrees with the allowance used. Technical ideas
+reach the page only through `TermMarkup` (render/terms.py), from the terms
+translate recorded in `Briefing.terms`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from briefing.errors import BriefingError
 from briefing.model import Briefing, IncidentItem, RiskItem, ServiceStatus, Term
 from briefing.render import filters
-from briefing.translate.glossary import Glossary
+from briefing.render.terms import TermMarkup
 
-# --------------------------------------------------------------------------- glossary words
-
-
-@dataclass(frozen=True, slots=True)
-class UsedTerm:
-    term: str
-    say_instead: str
-    definition: str
-    metaphor: str
-    why_it_matters: str
-
-
-class Words:
-    """The glossary as the template speaks it; records every term it prints.
-
-    `phrases` are the terms whose business phrase is wrapped with a tooltip wherever
-    it appears in translated sentences (headline, facts); the renderer passes the
-    terms a first pass recorded, so the wrapping does not depend on page order.
-    """
-
-    def __init__(
-        self, glossary: Glossary, briefing_terms: Iterable[Term], phrases: Iterable[str] = ()
-    ) -> None:
-        self._glossary = glossary
-        self._used: dict[str, UsedTerm] = {}
-        self._footnoted: set[str] = set()
-        for term in briefing_terms:
-            self._used[term.term.casefold()] = UsedTerm(
-                term.term, term.say_instead, term.definition, term.metaphor, term.why_it_matters
-            )
-        self._phrases = sorted(
-            {self._entry(name).say_instead: self._entry(name) for name in phrases}.items(),
-            key=lambda item: -len(item[0]),
-        )
-
-    def _entry(self, name: str) -> UsedTerm:
-        key = name.casefold()
-        if key in self._used:
-            return self._used[key]
-        entry = self._glossary.lookup(name)
-        if entry is None:
-            raise BriefingError(
-                f"the glossary has no entry for {name!r}, which the briefing template prints",
-                hint=f"add {name!r} (with definition, say_instead and metaphor) to glossary.yaml",
-            )
-        return UsedTerm(
-            entry.term, entry.say_instead, entry.definition, entry.metaphor, entry.why_it_matters
-        )
-
-    def _span(self, used: UsedTerm, text: str) -> Markup:
-        return Markup('<span class="term" title="{}">{}</span>').format(used.definition, text)
-
-    def _footnote(self, used: UsedTerm) -> Markup:
-        """The definition as a print footnote, once per term."""
-        key = used.term.casefold()
-        if key in self._footnoted:
-            return Markup("")
-        self._footnoted.add(key)
-        return Markup('<span class="fn">{}: {}</span>').format(
-            used.say_instead[:1].upper() + used.say_instead[1:], used.definition
-        )
-
-    def say(self, name: str, *, capital: bool = False) -> Markup:
-        """The business phrase for `name`, with its definition as tooltip and print footnote."""
-        used = self._entry(name)
-        self._used[used.term.casefold()] = used
-        text = used.say_instead[:1].upper() + used.say_instead[1:] if capital else used.say_instead
-        return self._span(used, text) + self._footnote(used)
-
-    def business(self, text: str) -> Markup:
-        """Escape translated text, then give every known business phrase in it its tooltip."""
-        escaped = str(escape(text))
-        if not self._phrases:
-            return Markup(escaped)
-        by_phrase = {str(escape(p)).casefold(): u for p, u in self._phrases}
-        pattern = re.compile(
-            r"\b(" + "|".join(re.escape(str(escape(p))) for p, _ in self._phrases) + r")\b",
-            re.IGNORECASE,
-        )
-
-        def wrap(match: re.Match[str]) -> str:
-            used = by_phrase[match.group(0).casefold()]
-            self._used[used.term.casefold()] = used
-            return str(self._span(used, match.group(0)) + self._footnote(used))
-
-        return Markup(pattern.sub(wrap, escaped))
-
-    def used(self) -> list[UsedTerm]:
-        """Every term printed so far, alphabetical by the words the briefing uses."""
-        return sorted(self._used.values(), key=lambda u: (u.say_instead.casefold(), u.term))
-
-    def used_names(self) -> list[str]:
-        return [u.term for u in self.used()]
-
-
-# --------------------------------------------------------------------------- what the page shows
-
-STATUS_WORDS = {
-    "exhausted": ("Allowance spent", "bad"),
-    "at_risk": ("At risk", "warn"),
-    "healthy": ("Healthy", "good"),
-    "no_data": ("No data", "none"),
-}
-COMPONENT_WORDS = {
-    "faster_response": "Faster response",
-    "prevented": "Problems prevented",
-    "risk_reduction": "Risks reduced",
-}
-UNUSED_ALLOWANCE = 0.75  # healthy with this much left: room to release faster
-
-
-@dataclass(frozen=True, slots=True)
-class StatusView:
-    words: str
-    tone: str
-
-
-def status_view(service: ServiceStatus) -> StatusView:
-    words, tone = STATUS_WORDS.get(service.status, (service.status, "none"))
-    if (
-        service.status == "healthy"
-        and service.budget_remaining is not None
-        and service.budget_remaining >= UNUSED_ALLOWANCE
-    ):
-        words = "Healthy, room to release faster"
-    return StatusView(words, tone)
+PERIOD_NOUN = "month"  # the one place the pages name the period's kind
 
 
 def burn_service(briefing: Briefing) -> ServiceStatus | None:
@@ -166,7 +39,13 @@ def incidents_costliest_first(briefing: Briefing) -> list[IncidentItem]:
 
 
 def risks_largest_first(briefing: Briefing) -> list[RiskItem]:
+    """Risks by the share of the yearly allowance they would use, the largest first."""
     return sorted(briefing.risks.items, key=lambda r: (-r.budget_fraction, r.id))
+
+
+def parts(values: Sequence[float | None], step: float = 1.0) -> list[float]:
+    """Amounts as printed: rounded so that their sum is the printed total (see `rounded_parts`)."""
+    return filters.rounded_parts([v or 0.0 for v in values], step)
 
 
 def service_names(briefing: Briefing) -> dict[str, str]:
@@ -206,22 +85,22 @@ class RenderContext(TypedDict):
     css: Markup
     page_css: Markup
     charts: dict[str, Markup]
+    period_noun: str
     facts: list[Any]
     services: list[ServiceStatus]
-    statuses: dict[str, StatusView]
     names: dict[str, str]
     burn: ServiceStatus | None
     incidents: list[IncidentItem]
     risks: list[RiskItem]
-    components: dict[str, str]
+    parts: Callable[..., list[float]]
     say: Callable[..., Markup]
     business: Callable[[str], Markup]
-    words_used: Callable[[], list[UsedTerm]]
+    words_used: Callable[[], list[Term]]
 
 
 def build_context(
     briefing: Briefing,
-    words: Words,
+    words: TermMarkup,
     *,
     css: str,
     charts: dict[str, Markup],
@@ -247,14 +126,14 @@ def build_context(
         css=Markup(css),
         page_css=Markup(page_css),
         charts=charts,
+        period_noun=PERIOD_NOUN,
         facts=list(briefing.facts[:5]),
         services=list(briefing.services),
-        statuses={s.id: status_view(s) for s in briefing.services},
         names=service_names(briefing),
         burn=burn_service(briefing),
         incidents=incidents_costliest_first(briefing),
         risks=risks_largest_first(briefing),
-        components=COMPONENT_WORDS,
+        parts=parts,
         say=words.say,
         business=words.business,
         words_used=words.used,

@@ -1,8 +1,8 @@
 """Render stage: the briefing as one self-contained HTML page (inline CSS and SVG).
 
-The same HTML is the PDF's source. It is rendered twice in memory: the first pass
-learns which glossary terms the page prints, the second wraps those terms' business
-phrases in translated sentences too, wherever they appear on the page.
+The same HTML is the PDF's source. It is rendered in one pass: the glossary terms
+it prints, and the business phrases it marks in translated sentences, are the
+ones translate recorded in `Briefing.terms`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,11 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from briefing.errors import BriefingError
-from briefing.model import Briefing
+from briefing.model import Briefing, ServiceStatus
 from briefing.render import charts as chart_module
 from briefing.render import filters
-from briefing.render.context import Words, build_context
+from briefing.render.context import build_context
+from briefing.render.terms import TermMarkup
 from briefing.translate.glossary import Glossary
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
@@ -48,6 +49,20 @@ def _objective(ctx: Context, value: float) -> str:
 
 def _reliability(ctx: Context, value: float | None) -> str:
     return filters.reliability(value, ctx["locale"])
+
+
+def _achieved(ctx: Context, service: ServiceStatus) -> str:
+    """Achieved reliability beside allowance used; a time-slice allowance has no such identity."""
+    if service.budgeting_method != "occurrences":
+        return filters.reliability(service.sli, ctx["locale"], service.objective)
+    return filters.achieved(service.sli, service.objective, service.budget_consumed, ctx["locale"])
+
+
+def _used(ctx: Context, consumed: float | None) -> str:
+    """A share of an allowance used, whole percents unless that would hide going over 100%."""
+    if consumed is None:
+        return filters.percent(None, ctx["locale"])
+    return filters.percent(consumed, ctx["locale"], digits=filters.used_digits(consumed))
 
 
 def _number(ctx: Context, value: float | None, digits: int = 0) -> str:
@@ -87,6 +102,8 @@ def environment() -> Environment:
         percent=pass_context(_percent),
         objective=pass_context(_objective),
         reliability=pass_context(_reliability),
+        achieved=pass_context(_achieved),
+        used=pass_context(_used),
         number=pass_context(_number),
         day=pass_context(_day),
         moment=pass_context(_moment),
@@ -137,7 +154,5 @@ def render_html(
         "paper_size": paper(paper_size),
         "classification": classification,
     }
-    first = Words(glossary, briefing.terms)
-    template.render(build_context(briefing, first, **options))
-    words = Words(glossary, briefing.terms, phrases=first.used_names())
+    words = TermMarkup(glossary, briefing.terms)
     return template.render(build_context(briefing, words, **options))

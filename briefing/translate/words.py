@@ -19,12 +19,18 @@ from briefing.formatting import minutes, money, month_label
 from briefing.formatting import percent as _percent
 from briefing.model import Briefing, Fact, Findings, Headline, PeriodOut, Term
 from briefing.translate.glossary import Glossary
+from briefing.translate.pages import page_terms
 from briefing.translate.plain import plain_words
 
 # Personal data gives way to words that read naturally: right after a noun that
 # already says who or what it was ("customer on +31 ...", "node 10.0.0.1"), it is
 # dropped; elsewhere it becomes an indefinite phrase ("reported by a customer").
-REDACTED = {"email": "a customer", "phone": "a phone number", "ip": "a server", "pattern": "someone"}
+REDACTED = {
+    "email": "a customer",
+    "phone": "a phone number",
+    "ip": "a server",
+    "pattern": "someone",
+}
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -99,7 +105,9 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     items = tuple(
         replace(
             item,
-            title=plain_words(redact(item.title, config.policy.redact_patterns), glossary, words.say),
+            title=plain_words(
+                redact(item.title, config.policy.redact_patterns), glossary, words.say
+            ),
         )
         for item in findings.incidents.items
     )
@@ -109,14 +117,12 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     risks = replace(
         findings.risks,
         items=tuple(
-            replace(r, title=plain_words(r.title, glossary, words.say)) for r in findings.risks.items
+            replace(r, title=plain_words(r.title, glossary, words.say))
+            for r in findings.risks.items
         ),
     )
-    for term in ("error budget", "cost of downtime", "loss avoided", "incident"):
+    for term in page_terms(findings):
         words.say(term)
-    if findings.risks.items:
-        words.say("risk exposure")
-        words.say("bad minutes per year")
     notes = tuple(findings.notes) + tuple(_method_notes(findings, words, config))
     return Briefing(
         schema_version=SCHEMA_VERSION,
@@ -174,7 +180,8 @@ def _headline(
         words.say("loss avoided")
         exhausted = sum(1 for s in findings.services if s.status == "exhausted")
         text = (
-            f"Our reliability work avoided an estimated {money(choice.value, currency, locale)} of "
+            "Our reliability work avoided an estimated "
+            f"{money(round(choice.value, -2), currency, locale)} of "
             f"losses in {month}"
             + (f", and no service ran out of its {allowance}." if not exhausted else ".")
         )
@@ -207,10 +214,17 @@ def _fact_text(fact: Fact, words: Words, locale: str, currency: str, month: str)
         noun = words.say("incident")
         text = f"{count} {noun}{'' if count == 1 else 's'} hit customers"
     elif fact.key == "time_to_restore":
-        text = f"Half of the {words.say('incident')}s were fixed within {minutes(value)}"
+        text = (
+            f"Half of the {words.say('incident')}s were fixed within {minutes(value)} "
+            "of being noticed"
+        )
         words.say("MTTR")
     elif fact.key == "loss_avoided":
-        text = f"Reliability work avoided an estimated {money(value, currency, locale)} of losses"
+        # a modelled figure: to the nearest 100, as the pages print it
+        text = (
+            f"Reliability work avoided an estimated {money(round(value, -2), currency, locale)} "
+            "of losses"
+        )
         words.say("loss avoided")
     else:
         text = fact.key

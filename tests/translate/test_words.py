@@ -46,7 +46,7 @@ def test_configured_patterns_are_redacted() -> None:
 
 def test_redacted_text_never_prints_a_marker() -> None:
     text = redact("jane@x.example on +31 20 555 0134 via 10.0.0.1 and ACC-1", [r"ACC-\d"])
-    assert "[" not in text and "\x00" not in text and "redacted" not in text
+    assert text == "a customer on a phone number via a server and someone"
 
 
 def _findings_and_config():  # type: ignore[no-untyped-def]
@@ -152,10 +152,7 @@ def test_sentences_are_in_business_words_and_amounts_in_the_locale() -> None:
         f"Online checkout used 150% of its {allowance} for October 2026: failures added up to "
         "1\u00a0h 7\u00a0min of full outage, costing about €46,872."
     )
-    assert (
-        briefing.headline.decision
-        == "Pause new feature releases for Online checkout"
-    )
+    assert briefing.headline.decision == "Pause new feature releases for Online checkout"
     assert briefing.facts[0].text == "Service failures cost an estimated €46,872 in October 2026"
     assert briefing.facts[1].text == f"1 {glossary['incident'].say_instead} hit customers"
     assert briefing.incidents.items[0].title == "Mail from a customer bounced"
