@@ -1,0 +1,155 @@
+"""The sample's PDF as a reader gets it: words, sums and type sizes, read from the PDF itself."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from briefing.config import load_config, packaged_sample_config
+from briefing.model import Period
+from briefing.pipeline import build
+from briefing.translate.glossary import load_glossary
+from briefing.translate.lint import find_jargon
+
+MONEY = re.compile(r"€[\d,]+")
+
+
+def euros(text: str) -> list[int]:
+    return [int(m.group()[1:].replace(",", "")) for m in MONEY.finditer(text)]
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, Any]:
+    config = load_config(packaged_sample_config())
+    result = build(config, Period(2026, 10, config.timezone), formats=("pdf",))
+    reader = PdfReader(io.BytesIO(result.outputs["pdf"]))
+    return {
+        "briefing": result.briefing,
+        "reader": reader,
+        "text": [page.extract_text() for page in reader.pages],
+        "layout": [page.extract_text(extraction_mode="layout") for page in reader.pages],
+    }
+
+
+def _lines(sample: dict[str, Any]) -> list[str]:
+    return "\n".join(sample["layout"]).splitlines()
+
+
+def _service_rows(sample: dict[str, Any]) -> dict[str, str]:
+    """The services table's first line for each service, by name."""
+    lines = _lines(sample)
+    end = next(i for i, line in enumerate(lines) if line.strip().startswith("All services"))
+    start = max(i for i, line in enumerate(lines[:end]) if "TARGET" in line and "ACHIEVED" in line)
+    names = [s.name for s in sample["briefing"].services]
+    return {
+        name: line
+        for line in lines[start:end]
+        for name in names
+        if line.strip().startswith(name + " ")
+    }
+
+
+def test_nothing_technical_before_the_technical_appendix(sample: dict[str, Any]) -> None:
+    text = "\n".join(sample["text"])
+    assert text.count("Technical appendix") == 1
+    before, after = text.split("Technical appendix")
+    # bare jargon and machine detail; undefined acronyms are the HTML lint's (the build
+    # runs it with --strict), as the PDF prints CSS-uppercased headings in capitals
+    findings = find_jargon(before, load_glossary(), details=True)
+    assert [(f.word, f.kind) for f in findings if f.kind != "undefined"] == []
+    for code in ("SEV1", "SEV2", "SEV3", "SEV4", "log-normal", "Poisson", "20261001", "seed"):
+        assert code not in before, code
+    assert "[redacted]" not in text
+    # the appendix still carries the exact detail for those who check
+    assert "2026-10-01T00:00:00+02:00" in after
+    assert "sli.csv.gz" in after
+    assert "SEV1: critical" in after
+
+
+def test_page_one_states_the_decision_and_the_number(sample: dict[str, Any]) -> None:
+    page = " ".join(sample["text"][0].split())
+    assert "154%" in page
+    assert "Pause new feature releases for Online checkout" in page
+    assert "Head of Commerce Engineering" in page
+    # the decision box comes before the supporting figures
+    assert page.index("Pause new feature releases") < page.index("Behind the number")
+
+
+def test_services_costs_add_up_to_their_printed_total(sample: dict[str, Any]) -> None:
+    rows = _service_rows(sample)
+    costs = [euros(line)[-1] for line in rows.values()]
+    assert len(costs) == len(sample["briefing"].services)
+    lines = _lines(sample)
+    total = next(euros(line)[0] for line in lines if line.strip().startswith("All services"))
+    # 48,215 + 18,291 + 3,135 + 4,341 + 2,686 = 76,668
+    assert sum(costs) == total == 76_668
+    # page 1 states the same total
+    assert "€76,668" in sample["text"][0]
+
+
+def test_incident_costs_add_up_to_their_printed_total(sample: dict[str, Any]) -> None:
+    lines = _lines(sample)
+    end = next(
+        i for i, line in enumerate(lines) if re.match(r"\s*All \d+ service disruptions", line)
+    )
+    start = next(i for i, line in enumerate(lines) if re.match(r"\s*Started\s", line))
+    rows = [line for line in lines[start:end] if re.match(r"\s*\d{1,2} \w+", line)]
+    costs = [euros(line)[0] for line in rows if euros(line)]
+    assert len(costs) == sample["briefing"].incidents.count == 10
+    assert sum(costs) == euros(lines[end])[0] == 46_960
+
+
+def test_risk_costs_add_up_to_their_printed_total(sample: dict[str, Any]) -> None:
+    lines = _lines(sample)
+    rows = [line for line in lines if re.search(r"(Needs action|Within limits)\s*$", line)]
+    costs = [euros(line)[-1] for line in rows]
+    assert len(costs) == len(sample["briefing"].risks.items) == 8
+    total = next(euros(line)[0] for line in lines if re.match(r"\s*All 8 risks", line))
+    assert sum(costs) == total
+
+
+def test_loss_avoided_total_is_printed_once_and_adds_up(sample: dict[str, Any]) -> None:
+    text = " ".join("\n".join(sample["text"]).split())
+    sums = re.findall(r"Total (€[\d,]+(?: \+ €[\d,]+)+) (€[\d,]+)", text)
+    assert len(sums) == 1
+    parts, total = sums[0]
+    # 38,540 + 91,633.33 + 15,159.39 = 145,332.72, to the nearest 100: 38,500 + 91,600 +
+    # 15,200 = 145,300 (the largest remainder, .59 of 151.59, goes up)
+    assert euros(parts) == [38_500, 91_600, 15_200]
+    assert sum(euros(parts)) == euros(total)[0] == 145_300
+    assert "€145,300" in sample["text"][0]
+
+
+def test_achieved_and_allowance_used_agree(sample: dict[str, Any]) -> None:
+    rows = _service_rows(sample)
+    for service in sample["briefing"].services:
+        row = rows[service.name]
+        target, achieved, used = (float(x) for x in re.findall(r"([\d.]+)%", row)[:3])
+        # the reader's check: (100 - achieved) / (100 - target) is the allowance used printed
+        assert round((100 - achieved) / (100 - target) * 100) == used, service.name
+
+
+def test_type_is_8_pt_or_more_and_never_under_7(sample: dict[str, Any]) -> None:
+    sizes: Counter[float] = Counter()
+
+    for page in sample["reader"].pages:
+
+        def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+            if not text.strip():
+                return
+            # the size on paper: the font size scaled by the text and page matrices
+            a, b = tm[0] * cm[0] + tm[1] * cm[2], tm[0] * cm[1] + tm[1] * cm[3]
+            c, d = tm[2] * cm[0] + tm[3] * cm[2], tm[2] * cm[1] + tm[3] * cm[3]
+            sizes[round(size * abs(a * d - b * c) ** 0.5, 1)] += len(text.strip())
+
+        page.extract_text(visitor_text=visit)
+    total = sum(sizes.values())
+    assert total > 5_000
+    assert min(sizes) >= 7.0
+    at_least_8 = sum(n for size, n in sizes.items() if size >= 7.95)
+    assert at_least_8 / total >= 0.97
