@@ -461,7 +461,7 @@ services matter to its customers:
   84 minutes (INC-1022, SEV1), after a smaller promo-code failure on
   6 October (INC-1018). Checkout used about one and a half times its monthly
   budget; in September it used less than half. The error-budget policy asks
-  to freeze feature releases for checkout until the budget recovers.
+  to pause new feature releases for checkout.
 - **Card payments is at risk**: a payment provider outage on 13 October
   (INC-1020) and an overlapping 3-D Secure problem (INC-1021) left it with
   less than a quarter of its budget.

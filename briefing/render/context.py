@@ -18,8 +18,7 @@ from markupsafe import Markup
 from briefing.model import Briefing, IncidentItem, RiskItem, ServiceStatus, Term
 from briefing.render import filters
 from briefing.render.terms import TermMarkup
-
-PERIOD_NOUN = "month"  # the one place the pages name the period's kind
+from briefing.translate.words import PeriodWords, period_words
 
 
 def burn_service(briefing: Briefing) -> ServiceStatus | None:
@@ -79,13 +78,13 @@ class RenderContext(TypedDict):
     timezone: str
     lang: str
     period_name: str
+    period_words: PeriodWords  # "the quarter's allowance", "better than last quarter"
     classification: str
     paper_size: str
     created: str
     css: Markup
     page_css: Markup
     charts: dict[str, Markup]
-    period_noun: str
     facts: list[Any]
     services: list[ServiceStatus]
     names: dict[str, str]
@@ -107,7 +106,7 @@ def build_context(
     paper_size: str,
     classification: str,
 ) -> RenderContext:
-    period_name = filters.month_label(briefing.period.start, briefing.locale)
+    period_name = filters.period_name(briefing.period.label, briefing.locale)
     header = css_string(f"{briefing.organization} \u00b7 Risk briefing \u00b7 {period_name}")
     page_css = (
         f"@page {{ size: {paper_size}; @top-left {{ content: {header}; }}"
@@ -120,13 +119,13 @@ def build_context(
         timezone=briefing.timezone,
         lang=briefing.locale.replace("_", "-"),
         period_name=period_name,
+        period_words=period_words(briefing.period.label),
         classification=classification,
         paper_size=paper_size,
         created=w3c_datetime(briefing.period.end),
         css=Markup(css),
         page_css=Markup(page_css),
         charts=charts,
-        period_noun=PERIOD_NOUN,
         facts=list(briefing.facts[:5]),
         services=list(briefing.services),
         names=service_names(briefing),
