@@ -312,7 +312,7 @@ delivery:
     security: none                 # only allowed to a loopback address
     from: risk@northwind.example
     to: [board@northwind.example]
-    subject: "{organization} risk briefing, {period}: {headline}"
+    subject: "{ask} ({period})"    # what the reader is asked, then the period
   # 08:00 Amsterdam time on the 2nd of each month, for the month before
   schedule: {cron: "0 8 2 * *", timezone: Europe/Amsterdam}
 """

@@ -15,7 +15,7 @@ DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.0
 # How the briefing's pages name a severity (the codes stay in the JSON and the appendix).
 DEFAULT_SEVERITY_WORDS = {"SEV1": "critical", "SEV2": "major", "SEV3": "moderate", "SEV4": "minor"}
 HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
-DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
+DEFAULT_SUBJECT = "{ask} ({period})"
 DEFAULT_ERROR_BUDGET_ACTION = "Pause new feature releases for {service}"
 
 METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus")

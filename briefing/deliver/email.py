@@ -31,13 +31,13 @@ from pathlib import Path
 import css_inline
 import jinja2
 
-from briefing.config import EmailConfig
+from briefing.config import DEFAULT_SUBJECT, EmailConfig
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
 from briefing.translate.words import period_words
 
-DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
+SHORT_ASK = 64  # characters: with " (October 2026)" the default subject stays under 80
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -99,9 +99,29 @@ def headline_figure(briefing: Briefing) -> str:
     )
 
 
+def ask_label(briefing: Briefing) -> str:
+    """What the reader is asked to do, in the words page 1 uses ("For you to note")."""
+    labels: dict[str, str] = _environment().get_template("_labels.html.j2").module.ask  # type: ignore[attr-defined]
+    ask = getattr(briefing.headline, "ask", None)
+    return labels.get(ask or "", "Decision needed")
+
+
+def short_ask(briefing: Briefing) -> str:
+    """The ask in a subject line: "For you to note: Pause new feature releases for ...".
+
+    The decision's first clause; cut at a word, with an ellipsis, past `SHORT_ASK` characters.
+    """
+    decision = briefing.headline.decision.split(";")[0].strip().rstrip(".")
+    text = f"{ask_label(briefing)}: {decision}"
+    if len(text) <= SHORT_ASK:
+        return text
+    return text[: SHORT_ASK - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
+
+
 def render_subject(template: str, briefing: Briefing) -> str:
-    """The subject from `delivery.email.subject` ({organization}, {period}, {headline}, {figure})."""
+    """The subject from `delivery.email.subject` ({ask}, {organization}, {period}, {headline}, ...)."""
     values = {
+        "ask": short_ask(briefing),
         "organization": briefing.organization,
         "period": filters.period_name(briefing.period.label, briefing.locale),
         "period_label": briefing.period.label,
@@ -114,7 +134,8 @@ def render_subject(template: str, briefing: Briefing) -> str:
     except (KeyError, IndexError, ValueError) as err:
         raise BriefingError(
             f"delivery.email.subject: cannot fill the template {template!r}: {err}",
-            hint="use only {organization}, {period}, {period_label}, {headline}, {figure}, {decision}",
+            hint="use only {ask}, {organization}, {period}, {period_label}, {headline}, {figure},"
+            " {decision}",
         ) from None
     return " ".join(subject.split())  # no line breaks in a header
 
@@ -131,38 +152,50 @@ def _environment() -> jinja2.Environment:
 
 
 def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> dict[str, object]:
-    locale, currency = briefing.locale, briefing.currency
+    """What the email templates print: page 1's figure, decision and supporting figures."""
+    locale, currency, zone = briefing.locale, briefing.currency, briefing.timezone
     words = period_words(briefing.period.label)
+
+    def value(amount: float | None, unit: str) -> str:
+        return filters.format_value(amount, unit, currency=currency, locale=locale)
+
     facts = []
     for fact in briefing.facts[:5]:
         moved = filters.change(
-            fact.change,
-            fact.unit,
-            fact.better_when,
-            currency=currency,
-            locale=locale,
-            period_noun=words.noun,
+            fact.change, fact.unit, fact.better_when, currency=currency, locale=locale
         )
-        better_or_worse = moved.tone in ("better", "worse")
+        basis = getattr(fact, "basis", None) or ("modelled" if fact.key == "loss_avoided" else "")
+        step = 100.0 if basis == "modelled" and fact.unit == "currency" else None  # as page 1
+        shown, before = fact.value, fact.previous
+        if step:
+            shown = filters.rounded_parts([fact.value], step)[0]
+            before = None if before is None else filters.rounded_parts([before], step)[0]
         facts.append(
             {
+                "value": value(shown, fact.unit),
                 "text": fact.text,
-                "change": f"{moved.arrow} {moved.text}".strip()
-                + (f", {moved.tone} than last {words.noun}" if better_or_worse else ""),
                 "tone": moved.tone,
+                "rose": (fact.change or 0) > 0,
+                "previous": value(before, fact.unit),
+                "basis": basis,
             }
         )
     headline = briefing.headline
     return {
+        "b": briefing,
         "organization": briefing.organization,
         "period_name": filters.period_name(briefing.period.label, locale),
         "period_words": words,
         "figure": headline_figure(briefing),
         "headline": headline,
-        "due": filters.day(headline.due, locale, briefing.timezone) if headline.due else "",
+        "ask_label": ask_label(briefing),
+        "due": filters.day(headline.due, locale, zone) if headline.due else "",
         "facts": facts,
         "charts": chart_cids,
         "pdf_name": pdf_name,
+        "money": lambda amount: filters.money(amount, currency, locale),
+        "percent": lambda fraction: filters.percent(fraction, locale, digits=0),
+        "day": lambda iso: filters.day(iso, locale, zone),
     }
 
 

@@ -45,13 +45,21 @@ def test_send_the_sample_twice_delivers_once(smtp_server: Server, tmp_path: Path
 
     received = smtp_server.mailbox.parsed()
     assert "Bcc" not in received
-    assert received["Subject"].startswith("Northwind Outfitters risk briefing, October 2026: ")
+    assert received["Subject"] == (
+        "Decision needed: Pause new feature releases for Online checkout (October 2026)"
+    )
     alternative = received.get_payload()[0]
     text, related = alternative.get_payload()
-    title, blank, figure, headline = text.get_content().splitlines()[:4]
+    title, blank, decision = text.get_content().splitlines()[:3]
     assert (title, blank) == ("Northwind Outfitters risk briefing, October 2026", "")
-    assert figure.endswith("% used")
-    assert headline.startswith("Online checkout used ")
+    # as on page 1: the decision first, then the number and its sentence
+    assert decision == "DECISION NEEDED: Pause new feature releases for Online checkout"
+    headline = next(
+        line.removeprefix("154% used: ")
+        for line in text.get_content().splitlines()
+        if line.startswith("154% used: ")
+    )
+    assert headline.startswith("Online checkout used 154% of its downtime allowance")
     html = related.get_payload()[0].get_content()
     cids = {p["Content-ID"].strip("<>") for p in related.get_payload()[1:]}
     referenced = re.findall(r'src="cid:([^"]+)"', html)
@@ -110,7 +118,7 @@ def test_dry_run_sends_nothing(plain_server: Server, tmp_path: Path, hand_built)
     config = write_small_config(tmp_path, plain_server)
     code, out, err = run("send", "--config", str(config), "--period", "2026-10", "--dry-run")
     assert code == 0, err
-    assert out.startswith("dry run: would send 'Example Corp risk briefing, October 2026: ")
+    assert out.startswith("dry run: would send 'Decision needed: ")
     assert (
         "  to: board@example.com, cfo@example.com, sre-leads@example.com, archive@example.com"
         in out
