@@ -9,11 +9,11 @@ from typing import Any
 from briefing.config.fields import (
     ENV_NAME,
     SERVICE_ID,
-    FieldChecker,
     format_from_extension,
     iso_day,
     kind_of,
 )
+from briefing.config.look import LookChecker
 from briefing.config.values import (
     DEFAULT_IMPACT_BY_SEVERITY,
     DEFAULT_SEVERITY_WORDS,
@@ -34,7 +34,7 @@ from briefing.config.values import (
 )
 
 
-class ConfigChecker(FieldChecker):
+class ConfigChecker(LookChecker):
     """Validates the plain data of briefing.yaml section by section."""
 
     def config(self, data: dict[str, Any]) -> Config | None:
@@ -409,6 +409,7 @@ class ConfigChecker(FieldChecker):
             "attempts",
             "backoff_seconds",
             "timeout_seconds",
+            "pdf_variant",
         }
         self.keys(data, allowed, "delivery.email")
         host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
@@ -470,11 +471,16 @@ class ConfigChecker(FieldChecker):
                 low_open=True,
             )
             or 30.0,
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "delivery.email.pdf_variant"),
         )
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
-        self.keys(data, {"paper_size", "classification"}, "report")
+        self.keys(
+            data,
+            {"paper_size", "classification", "templates", "logo", "palette", "pdf_variant"},
+            "report",
+        )
         paper = self.string(data.get("paper_size"), "report.paper_size", default="A4") or "A4"
         if paper.lower() not in ("a4", "letter"):
             self.problem("report.paper_size", f"expected A4 or Letter, got {paper!r}")
@@ -483,4 +489,8 @@ class ConfigChecker(FieldChecker):
             paper_size="A4" if paper.lower() == "a4" else "Letter",
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
+            templates=self.template_folder(data.get("templates")),
+            logo=self.logo(data.get("logo")),
+            palette=self.palette(data.get("palette")),
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
         )

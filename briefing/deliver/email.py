@@ -2,15 +2,19 @@
 
 `render_email()` turns a `Briefing`, its PDF and its charts (PNG) into
 `EmailParts`: subject, plain text, HTML with every style inlined (mail clients
-drop <style> blocks and SVG) and images referenced by Content-ID. `build_message()`
-wraps the parts with the headers of one send:
+drop <style> blocks and SVG) and images referenced by Content-ID. The email
+looks like page 1 of the briefing: the workspace's logo and palette, the
+headline figure with its caption, the decision, the facts, the burn-down chart
+(its alt text the chart's description). Its templates come from the same
+environment as the briefing's, so `report.templates` overrides them too.
+`build_message()` wraps the parts with the headers of one send:
 
     multipart/mixed
       multipart/alternative
         text/plain            the headline, the decision, the facts
         multipart/related
           text/html           inline CSS, <img src="cid:...">
-          image/png ...       one per chart, by Content-ID
+          image/png ...       the logo (PNG or SVG) and one PNG per chart, by Content-ID
       application/pdf         the full briefing, attached
 
 Bcc recipients get the message through the SMTP envelope only, never a header.
@@ -26,19 +30,20 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 
 import css_inline
-import jinja2
 
 from briefing.config import DEFAULT_SUBJECT, EmailConfig
+from briefing.config.fields import image_media_type
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
+from briefing.render.chart_text import chart_texts
+from briefing.render.templates import PACKAGED, Look, environment, render_template
 from briefing.translate.words import period_words
 
 SHORT_ASK = 64  # characters: with " (October 2026)" the default subject stays under 80
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = PACKAGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,29 +104,30 @@ def headline_figure(briefing: Briefing) -> str:
     )
 
 
-def ask_label(briefing: Briefing) -> str:
+def ask_label(briefing: Briefing, look: Look | None = None) -> str:
     """What the reader is asked to do, in the words page 1 uses ("For you to note")."""
-    labels: dict[str, str] = _environment().get_template("_labels.html.j2").module.ask  # type: ignore[attr-defined]
+    env = environment((look or Look()).templates)
+    labels: dict[str, str] = env.get_template("_labels.html.j2").module.ask  # type: ignore[attr-defined]
     ask = getattr(briefing.headline, "ask", None)
     return labels.get(ask or "", "Decision needed")
 
 
-def short_ask(briefing: Briefing) -> str:
+def short_ask(briefing: Briefing, look: Look | None = None) -> str:
     """The ask in a subject line: "For you to note: Pause new feature releases for ...".
 
     The decision's first clause; cut at a word, with an ellipsis, past `SHORT_ASK` characters.
     """
     decision = briefing.headline.decision.split(";")[0].strip().rstrip(".")
-    text = f"{ask_label(briefing)}: {decision}"
+    text = f"{ask_label(briefing, look)}: {decision}"
     if len(text) <= SHORT_ASK:
         return text
     return text[: SHORT_ASK - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
 
 
-def render_subject(template: str, briefing: Briefing) -> str:
+def render_subject(template: str, briefing: Briefing, look: Look | None = None) -> str:
     """The subject from `delivery.email.subject` ({ask}, {organization}, {period}, {headline}, ...)."""
     values = {
-        "ask": short_ask(briefing),
+        "ask": short_ask(briefing, look),
         "organization": briefing.organization,
         "period": filters.period_name(briefing.period.label, briefing.locale),
         "period_label": briefing.period.label,
@@ -140,18 +146,9 @@ def render_subject(template: str, briefing: Briefing) -> str:
     return " ".join(subject.split())  # no line breaks in a header
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> dict[str, object]:
+def _context(
+    briefing: Briefing, pdf_name: str, chart_cids: dict[str, str], look: Look, logo_cid: str
+) -> dict[str, object]:
     """What the email templates print: page 1's figure, decision and supporting figures."""
     locale, currency, zone = briefing.locale, briefing.currency, briefing.timezone
     words = period_words(briefing.period.label)
@@ -181,6 +178,8 @@ def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> d
             }
         )
     headline = briefing.headline
+    env = environment(look.templates)
+    names = {s.id: s.name for s in briefing.services}
     return {
         "b": briefing,
         "organization": briefing.organization,
@@ -188,11 +187,18 @@ def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> d
         "period_words": words,
         "figure": headline_figure(briefing),
         "headline": headline,
-        "ask_label": ask_label(briefing),
+        "ask_label": ask_label(briefing, look),
+        "service_name": names.get(headline.service or "", headline.service or ""),
         "due": filters.day(headline.due, locale, zone) if headline.due else "",
         "facts": facts,
         "charts": chart_cids,
+        "chart_text": chart_texts(briefing, env, list(chart_cids)),
         "pdf_name": pdf_name,
+        "logo": logo_cid,
+        "colours": look.colours,
+        "locale": locale,
+        "currency": currency,
+        "timezone": zone,
         "money": lambda amount: filters.money(amount, currency, locale),
         "percent": lambda fraction: filters.percent(fraction, locale, digits=0),
         "day": lambda iso: filters.day(iso, locale, zone),
@@ -205,23 +211,29 @@ def render_email(
     pdf: bytes,
     charts: dict[str, bytes] | None = None,
     subject_template: str = DEFAULT_SUBJECT,
+    look: Look | None = None,
 ) -> EmailParts:
-    """The email's parts for `briefing`: text, HTML with inlined CSS, chart PNGs, the PDF."""
+    """The email's parts for `briefing`: text, HTML with inlined CSS, logo and chart images, the PDF."""
+    look = look or Look()
     label = briefing.period.label
     pdf_name = f"briefing-{label}.pdf"
     images: list[tuple[str, bytes]] = []
+    logo_cid = ""
+    if look.logo:
+        logo_cid = f"logo-{label}@briefing"
+        images.append((logo_cid, look.logo))
     cids: dict[str, str] = {}
     for kind, png in (charts or {}).items():
         cid = f"{kind}-{label}@briefing"
         cids[kind] = cid
         images.append((cid, png))
-    env = _environment()
-    context = _context(briefing, pdf_name, cids)
-    text = env.get_template("email.txt.j2").render(context)
-    html = css_inline.inline(env.get_template("email.html.j2").render(context))
+    env = environment(look.templates)
+    context = _context(briefing, pdf_name, cids, look, logo_cid)
+    text = render_template(env, "email.txt.j2", context)
+    html = css_inline.inline(render_template(env, "email.html.j2", context))
     return EmailParts(
         period=label,
-        subject=render_subject(subject_template, briefing),
+        subject=render_subject(subject_template, briefing, look),
         text=text,
         html=html,
         pdf_name=pdf_name,
@@ -253,9 +265,11 @@ def build_message(
     msg.set_content(parts.text)
     msg.add_alternative(parts.html, subtype="html")
     html_part = next(part for part in msg.iter_parts() if part.get_content_subtype() == "html")
-    for cid, png in parts.images:
+    for cid, data in parts.images:
+        subtype = (image_media_type(data) or "image/png").split("/")[1]
+        extension = "svg" if subtype == "svg+xml" else subtype
         html_part.add_related(
-            png, "image", "png", cid=f"<{cid}>", filename=cid.split("@")[0] + ".png"
+            data, "image", subtype, cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.{extension}"
         )
     msg.add_attachment(parts.pdf, "application", "pdf", filename=parts.pdf_name)
     return msg
