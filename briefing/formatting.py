@@ -132,19 +132,29 @@ def achieved(sli: float | None, objective: float, consumed: float | None, locale
     return percent(shown, locale, digits=places)
 
 
-def rounded_parts(values: Sequence[float], step: float = 1.0) -> list[float]:
+def rounded_parts(
+    values: Sequence[float], step: float = 1.0, total: float | None = None
+) -> list[float]:
     """`values` rounded to multiples of `step` so that they add up to their rounded total.
 
     Largest remainder: each part is rounded down, then the parts with the largest
     remainders go up one step until the sum is the total's own rounding. 38,540 +
     91,633.33 + 15,159.39 = 145,332.72 prints as 38,540 + 91,633 + 15,160 = 145,333.
+    With `total` (a figure already printed elsewhere, a multiple of `step`) the parts
+    add up to that instead.
     """
     scaled = [v / step for v in values]
     floors = [math.floor(v) for v in scaled]
-    missing = round(sum(scaled)) - sum(floors)
-    order = sorted(range(len(scaled)), key=lambda i: (-(scaled[i] - floors[i]), i))
-    for i in order[: max(missing, 0)]:
-        floors[i] += 1
+    target = round(sum(scaled)) if total is None else round(total / step)
+    missing = target - sum(floors)
+    if scaled:
+        up = sorted(range(len(scaled)), key=lambda i: (-(scaled[i] - floors[i]), i))
+        down = sorted(range(len(scaled)), key=lambda i: (scaled[i] - floors[i], -scaled[i], i))
+        for k in range(abs(missing)):
+            if missing > 0:
+                floors[up[k % len(up)]] += 1
+            else:
+                floors[down[k % len(down)]] -= 1
     return [f * step for f in floors]
 
 

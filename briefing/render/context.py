@@ -11,6 +11,7 @@ translate recorded in `Briefing.terms`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from markupsafe import Markup
@@ -34,7 +35,13 @@ def burn_service(briefing: Briefing) -> ServiceStatus | None:
 
 
 def incidents_costliest_first(briefing: Briefing) -> list[IncidentItem]:
-    return sorted(briefing.incidents.items, key=lambda i: (-i.cost, i.started_at, i.id))
+    """Costliest first: by measured cost where the briefing has it, else the declared one."""
+
+    def cost(item: IncidentItem) -> float:
+        measured = getattr(item, "measured_cost", None)
+        return float(measured if measured is not None else item.cost)
+
+    return sorted(briefing.incidents.items, key=lambda i: (-cost(i), i.started_at, i.id))
 
 
 def risks_largest_first(briefing: Briefing) -> list[RiskItem]:
@@ -45,6 +52,69 @@ def risks_largest_first(briefing: Briefing) -> list[RiskItem]:
 def parts(values: Sequence[float | None], step: float = 1.0) -> list[float]:
     """Amounts as printed: rounded so that their sum is the printed total (see `rounded_parts`)."""
     return filters.rounded_parts([v or 0.0 for v in values], step)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedCosts:
+    """Every cost the body prints, rounded once, so that each printed total is the sum of
+    its printed parts wherever it appears: services, the bridge, the disruptions table."""
+
+    service: dict[str, float]  # downtime_cost by service id; they add up to `total`
+    in_incidents: dict[str, float]  # a service's incident_cost; with `unrecorded`, its cost
+    unrecorded: dict[str, float]  # a service's unattributed_cost
+    measured: dict[str, float]  # an incident's measured_cost; a service's add up to in_incidents
+    declared: dict[str, float]  # an incident's declared estimate (impact x minutes)
+    total: float
+    in_incidents_total: float
+    unrecorded_total: float
+    declared_total: float
+
+    @property
+    def bridged(self) -> bool:
+        """Whether the briefing splits each service's cost into recorded and unrecorded."""
+        return bool(self.in_incidents)
+
+
+def printed_costs(briefing: Briefing) -> PrintedCosts:
+    services = briefing.services
+    costs = parts([s.downtime_cost for s in services])
+    service = {s.id: c for s, c in zip(services, costs, strict=True)}
+    in_incidents: dict[str, float] = {}
+    unrecorded: dict[str, float] = {}
+    measured: dict[str, float] = {}
+    items = briefing.incidents.items
+    split = [s for s in services if getattr(s, "incident_cost", None) is not None]
+    if split and len(split) == len(services):
+        for s in services:
+            recorded, rest = filters.rounded_parts(
+                [
+                    getattr(s, "incident_cost", 0.0) or 0.0,
+                    getattr(s, "unattributed_cost", 0.0) or 0.0,
+                ],
+                total=service[s.id],
+            )
+            in_incidents[s.id], unrecorded[s.id] = recorded, rest
+            own = [i for i in items if i.service == s.id]
+            shares = (
+                filters.rounded_parts(
+                    [getattr(i, "measured_cost", 0.0) or 0.0 for i in own], total=recorded
+                )
+                if own
+                else []
+            )
+            measured.update({i.id: m for i, m in zip(own, shares, strict=True)})
+    declared_parts = parts([i.cost for i in items])
+    return PrintedCosts(
+        service=service,
+        in_incidents=in_incidents,
+        unrecorded=unrecorded,
+        measured=measured,
+        declared={i.id: d for i, d in zip(items, declared_parts, strict=True)},
+        total=sum(costs),
+        in_incidents_total=sum(in_incidents.values()),
+        unrecorded_total=sum(unrecorded.values()),
+        declared_total=sum(declared_parts),
+    )
 
 
 def service_names(briefing: Briefing) -> dict[str, str]:
@@ -93,6 +163,7 @@ class RenderContext(TypedDict):
     incidents: list[IncidentItem]
     risks: list[RiskItem]
     parts: Callable[..., list[float]]
+    costs: PrintedCosts
     say: Callable[..., Markup]
     business: Callable[[str], Markup]
     words_used: Callable[[], list[Term]]
@@ -136,6 +207,7 @@ def build_context(
         incidents=incidents_costliest_first(briefing),
         risks=risks_largest_first(briefing),
         parts=parts,
+        costs=printed_costs(briefing),
         say=words.say,
         business=words.business,
         words_used=words.used,
