@@ -165,7 +165,7 @@ class RenderContext(TypedDict):
     parts: Callable[..., list[float]]
     costs: PrintedCosts
     say: Callable[..., Markup]
-    business: Callable[[str], Markup]
+    business: Callable[..., Markup]
     words_used: Callable[[], list[Term]]
 
 

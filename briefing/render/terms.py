@@ -54,24 +54,32 @@ class TermMarkup:
             self._pattern = None
         return self._terms[entry.term.casefold()]
 
-    def _markup(self, term: Term, text: str) -> Markup:
+    def _markup(self, term: Term, text: str, *, footnote: bool = True) -> Markup:
         span = Markup('<span class="term" title="{}">{}</span>').format(term.definition, text)
         key = term.term.casefold()
-        if key in self._footnoted:
+        if key in self._footnoted or not footnote:
             return span
         self._footnoted.add(key)
         return span + Markup('<span class="fn">{}: {}</span>').format(
             _capital(term.say_instead), term.definition
         )
 
-    def say(self, name: str, *, capital: bool = False) -> Markup:
-        """The business phrase of term `name`, with its definition (tooltip, footnote once)."""
+    def say(self, name: str, *, capital: bool = False, plural: bool = False) -> Markup:
+        """The business phrase of term `name`, with its definition (tooltip, footnote once).
+
+        `plural` adds the "s" inside the phrase, before the footnote's mark.
+        """
         term = self._term(name)
         text = _capital(term.say_instead) if capital else term.say_instead
-        return self._markup(term, text)
+        return self._markup(term, text + "s" if plural else text)
 
-    def business(self, text: str) -> Markup:
-        """Escaped `text` with every recorded term's business phrase (or its plural) marked."""
+    def business(self, text: str, footnotes: bool = True) -> Markup:
+        """Escaped `text` with every recorded term's business phrase (or its plural) marked.
+
+        `footnotes=False` (page 1's decision box, where space is short) gives the tooltip
+        only; the definition is footnoted where the term is next printed, and listed in
+        "Words we use".
+        """
         escaped = str(escape(text))
         if self._pattern is None:
             self._by_phrase = {
@@ -81,11 +89,12 @@ class TermMarkup:
             }
             phrases = sorted(self._by_phrase, key=lambda p: (-len(p), p))
             alternation = "|".join(re.escape(p) for p in phrases) or r"(?!x)x"
-            self._pattern = re.compile(rf"\b({alternation})(s?)\b", re.IGNORECASE)
+            # a plural or possessive ending stays inside, before the footnote's mark
+            self._pattern = re.compile(rf"\b({alternation})(s|&#39;s|’s)?\b", re.IGNORECASE)
 
         def wrap(match: re.Match[str]) -> str:
             term = self._by_phrase[match.group(1).casefold()]
-            return str(self._markup(term, match.group(0)))
+            return str(self._markup(term, Markup(match.group(0)), footnote=footnotes))
 
         return Markup(self._pattern.sub(wrap, escaped))
 
