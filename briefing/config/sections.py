@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from briefing.config.values import (
     SourceEntry,
     Sources,
 )
+from briefing.patterns import check_pattern
 
 
 class ConfigChecker(LookChecker):
@@ -257,12 +257,9 @@ class ConfigChecker(LookChecker):
         headline = self.headline(data.get("headline"))
         patterns = self.string_list(data.get("redact_patterns"), "policy.redact_patterns")
         for i, pattern in enumerate(patterns):
-            try:
-                re.compile(pattern)
-            except re.error as err:
-                self.problem(
-                    f"policy.redact_patterns[{i}]", f"not a valid regular expression: {err}"
-                )
+            refused = check_pattern(pattern)  # the linear-time engine the patterns run in
+            if refused is not None:
+                self.problem(f"policy.redact_patterns[{i}]", f"cannot be used: {refused}")
         seed = self.number(data.get("seed"), "policy.seed", default=defaults.seed, low=0)
         trials = self.number(
             data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000
