@@ -39,6 +39,7 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
 from briefing.render.chart_text import chart_texts
+from briefing.render.context import printed_costs
 from briefing.render.templates import PACKAGED, Look, environment, render_template
 from briefing.translate.words import period_words
 
@@ -156,6 +157,7 @@ def _context(
     def value(amount: float | None, unit: str) -> str:
         return filters.format_value(amount, unit, currency=currency, locale=locale)
 
+    costs = printed_costs(briefing)
     facts = []
     for fact in briefing.facts[:5]:
         moved = filters.change(
@@ -167,8 +169,19 @@ def _context(
         if step:
             shown = filters.rounded_parts([fact.value], step)[0]
             before = None if before is None else filters.rounded_parts([before], step)[0]
+        bridge = None
+        if fact.key == "downtime_cost" and costs.service:
+            shown = costs.total  # as page 1: the sum of the services' printed costs
+            if costs.bridged:
+                bridge = {
+                    "total": value(costs.total, "currency"),
+                    "recorded": value(costs.in_incidents_total, "currency"),
+                    "unrecorded": value(costs.unrecorded_total, "currency"),
+                    "count": briefing.incidents.count,
+                }
         facts.append(
             {
+                "bridge": bridge,
                 "value": value(shown, fact.unit),
                 "text": fact.text,
                 "tone": moved.tone,
