@@ -158,3 +158,14 @@ def test_change_tone_follows_better_when() -> None:
     points = filters.change(0.2 - 0.41, "fraction", "higher", currency="EUR", locale="en_GB")
     assert (points.text, points.tone) == ("21 points", "worse")
     assert filters.change(None, "count", "lower", currency="EUR", locale="en_GB").tone == "none"
+
+
+def test_parts_can_add_up_to_a_total_printed_elsewhere() -> None:
+    # a service's 48,215 printed: 43,600.71 + 4,614.25 = 48,214.96; floors 43,600 + 4,614 =
+    # 48,214, one short of the printed 48,215: the larger remainder (.71) goes up
+    assert filters.rounded_parts([43_600.71, 4_614.25], total=48_215) == [43_601, 4_614]
+    # and down when the total printed is lower: 10.6 + 10.6 = 21.2, printed 20:
+    # floors 10 + 10 = 20 already
+    assert filters.rounded_parts([10.6, 10.6], total=20) == [10, 10]
+    # floors 5 + 5 = 10, printed 9: the smaller remainder (.2) goes down
+    assert filters.rounded_parts([5.2, 5.7], total=9) == [4, 5]

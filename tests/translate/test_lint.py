@@ -185,3 +185,19 @@ def test_cli_check_json_and_missing_file(tmp_path: Path) -> None:
     missing = CliRunner().invoke(cli, ["glossary", "check", str(tmp_path / "nope.html")])
     assert missing.exit_code == 1
     assert "nope.html: file not found" in missing.output
+
+
+def test_technical_details_are_found_only_when_asked(glossary: Glossary) -> None:
+    text = (
+        "From 2026-10-01T00:00:00+02:00 we read exports/sli.csv.gz and risks.yaml; "
+        "reported by [redacted]. Version 1.2.3 took 3.5 min, e.g. on 1 October."
+    )
+    details = [(f.word, f.kind) for f in find_jargon(text, glossary, details=True)]
+    assert details == [
+        ("2026-10-01T00:00:00+02:00", "technical_detail"),
+        ("exports/sli.csv.gz", "technical_detail"),
+        ("risks.yaml", "technical_detail"),
+        ("[redacted]", "technical_detail"),
+    ]
+    # `briefing glossary check` reports words, not these details
+    assert [f.kind for f in find_jargon(text, glossary)] == []
