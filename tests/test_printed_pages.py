@@ -99,9 +99,37 @@ def test_incident_costs_add_up_to_their_printed_total(sample: dict[str, Any]) ->
     )
     start = next(i for i, line in enumerate(lines) if re.match(r"\s*Started\s", line))
     rows = [line for line in lines[start:end] if re.match(r"\s*\d{1,2} \w+", line)]
-    costs = [euros(line)[0] for line in rows if euros(line)]
-    assert len(costs) == sample["briefing"].incidents.count == 10
-    assert sum(costs) == euros(lines[end])[0] == 46_960
+    measured, declared = zip(*(euros(line)[:2] for line in rows if euros(line)), strict=True)
+    assert len(measured) == sample["briefing"].incidents.count == 10
+    measured_total, declared_total = euros(lines[end])
+    assert sum(measured) == measured_total
+    assert sum(declared) == declared_total == 46_960
+    # the measured column is the services' "in recorded disruptions" column, to the euro:
+    # both print the same total, and the bridge on page 1 says it too
+    bridge = next(
+        line for line in lines if line.strip().startswith("All services") and len(euros(line)) == 3
+    )
+    assert euros(bridge)[0] == measured_total
+    assert f"€{measured_total:,} in the 10 recorded disruptions" in " ".join(
+        sample["text"][0].split()
+    )
+
+
+def test_the_cost_of_each_service_splits_into_parts_that_add_up(sample: dict[str, Any]) -> None:
+    lines = _lines(sample)
+    names = [s.name for s in sample["briefing"].services]
+    start = next(i for i, line in enumerate(lines) if "Where the cost was recorded" in line)
+    rows = [line for line in lines[start:] if any(line.strip().startswith(n + " ") for n in names)][
+        : len(names)
+    ]
+    for row in rows:
+        recorded, unrecorded, cost = euros(row)
+        assert recorded + unrecorded == cost, row
+    total = next(line for line in lines[start:] if line.strip().startswith("All services"))
+    columns = list(zip(*(euros(row) for row in rows), strict=True))
+    assert [sum(c) for c in columns] == euros(total)
+    # 43,601 + 14,757 + 764 + 2,085 + 1,310 = 62,517 recorded; the whole is 76,668
+    assert euros(total)[2] == 76_668
 
 
 def test_risk_costs_add_up_to_their_printed_total(sample: dict[str, Any]) -> None:
@@ -118,11 +146,12 @@ def test_loss_avoided_total_is_printed_once_and_adds_up(sample: dict[str, Any]) 
     sums = re.findall(r"Total (€[\d,]+(?: \+ €[\d,]+)+) (€[\d,]+)", text)
     assert len(sums) == 1
     parts, total = sums[0]
-    # 38,540 + 91,633.33 + 15,159.39 = 145,332.72, to the nearest 100: 38,500 + 91,600 +
-    # 15,200 = 145,300 (the largest remainder, .59 of 151.59, goes up)
-    assert euros(parts) == [38_500, 91_600, 15_200]
-    assert sum(euros(parts)) == euros(total)[0] == 145_300
-    assert "€145,300" in sample["text"][0]
+    # 20,593.33 + 91,633.33 + 15,159.39 = 127,386.06; in hundreds 205.93 + 916.33 + 151.59
+    # = 1,273.86 -> 1,274; floors 205 + 916 + 151 = 1,272, two short: the largest
+    # remainders (.93, .59) go up: 20,600 + 91,600 + 15,200 = 127,400
+    assert euros(parts) == [20_600, 91_600, 15_200]
+    assert sum(euros(parts)) == euros(total)[0] == 127_400
+    assert "€127,400" in sample["text"][0]
 
 
 def test_achieved_and_allowance_used_agree(sample: dict[str, Any]) -> None:

@@ -43,7 +43,6 @@ from briefing.render.context import printed_costs
 from briefing.render.templates import PACKAGED, Look, environment, render_template
 from briefing.translate.words import period_words
 
-SHORT_ASK = 64  # characters: with " (October 2026)" the default subject stays under 80
 TEMPLATES = PACKAGED
 
 
@@ -109,26 +108,13 @@ def ask_label(briefing: Briefing, look: Look | None = None) -> str:
     """What the reader is asked to do, in the words page 1 uses ("For you to note")."""
     env = environment((look or Look()).templates)
     labels: dict[str, str] = env.get_template("_labels.html.j2").module.ask  # type: ignore[attr-defined]
-    ask = getattr(briefing.headline, "ask", None)
-    return labels.get(ask or "", "Decision needed")
+    return labels.get(briefing.headline.ask, "Decision needed")
 
 
-def short_ask(briefing: Briefing, look: Look | None = None) -> str:
-    """The ask in a subject line: "For you to note: Pause new feature releases for ...".
-
-    The decision's first clause; cut at a word, with an ellipsis, past `SHORT_ASK` characters.
-    """
-    decision = briefing.headline.decision.split(";")[0].strip().rstrip(".")
-    text = f"{ask_label(briefing, look)}: {decision}"
-    if len(text) <= SHORT_ASK:
-        return text
-    return text[: SHORT_ASK - 1].rsplit(" ", 1)[0].rstrip(",;:") + "\u2026"
-
-
-def render_subject(template: str, briefing: Briefing, look: Look | None = None) -> str:
-    """The subject from `delivery.email.subject` ({ask}, {organization}, {period}, {headline}, ...)."""
+def render_subject(template: str, briefing: Briefing) -> str:
+    """The subject from `delivery.email.subject`; the default is the ask in a few words."""
     values = {
-        "ask": short_ask(briefing, look),
+        "ask": briefing.headline.summary or briefing.headline.decision,
         "organization": briefing.organization,
         "period": filters.period_name(briefing.period.label, briefing.locale),
         "period_label": briefing.period.label,
@@ -141,8 +127,8 @@ def render_subject(template: str, briefing: Briefing, look: Look | None = None) 
     except (KeyError, IndexError, ValueError) as err:
         raise BriefingError(
             f"delivery.email.subject: cannot fill the template {template!r}: {err}",
-            hint="use only {ask}, {organization}, {period}, {period_label}, {headline}, {figure},"
-            " {decision}",
+            hint="use only {ask}, {organization}, {period}, {period_label}, {headline}, {figure}, "
+            "{decision}",
         ) from None
     return " ".join(subject.split())  # no line breaks in a header
 
@@ -163,7 +149,7 @@ def _context(
         moved = filters.change(
             fact.change, fact.unit, fact.better_when, currency=currency, locale=locale
         )
-        basis = getattr(fact, "basis", None) or ("modelled" if fact.key == "loss_avoided" else "")
+        basis = fact.basis
         step = 100.0 if basis == "modelled" and fact.unit == "currency" else None  # as page 1
         shown, before = fact.value, fact.previous
         if step:
@@ -246,7 +232,7 @@ def render_email(
     html = css_inline.inline(render_template(env, "email.html.j2", context))
     return EmailParts(
         period=label,
-        subject=render_subject(subject_template, briefing, look),
+        subject=render_subject(subject_template, briefing),
         text=text,
         html=html,
         pdf_name=pdf_name,

@@ -38,8 +38,7 @@ def incidents_costliest_first(briefing: Briefing) -> list[IncidentItem]:
     """Costliest first: by measured cost where the briefing has it, else the declared one."""
 
     def cost(item: IncidentItem) -> float:
-        measured = getattr(item, "measured_cost", None)
-        return float(measured if measured is not None else item.cost)
+        return float(item.measured_cost if item.measured_cost is not None else item.cost)
 
     return sorted(briefing.incidents.items, key=lambda i: (-cost(i), i.started_at, i.id))
 
@@ -83,22 +82,20 @@ def printed_costs(briefing: Briefing) -> PrintedCosts:
     unrecorded: dict[str, float] = {}
     measured: dict[str, float] = {}
     items = briefing.incidents.items
-    split = [s for s in services if getattr(s, "incident_cost", None) is not None]
+    split = [s for s in services if s.incident_cost is not None]
     if split and len(split) == len(services):
         for s in services:
             recorded, rest = filters.rounded_parts(
                 [
-                    getattr(s, "incident_cost", 0.0) or 0.0,
-                    getattr(s, "unattributed_cost", 0.0) or 0.0,
+                    s.incident_cost or 0.0,
+                    s.unattributed_cost or 0.0,
                 ],
                 total=service[s.id],
             )
             in_incidents[s.id], unrecorded[s.id] = recorded, rest
             own = [i for i in items if i.service == s.id]
             shares = (
-                filters.rounded_parts(
-                    [getattr(i, "measured_cost", 0.0) or 0.0 for i in own], total=recorded
-                )
+                filters.rounded_parts([i.measured_cost or 0.0 for i in own], total=recorded)
                 if own
                 else []
             )

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 
 import pypdf
 
+from briefing.config import DEFAULT_SUBJECT
 from briefing.deliver.email import (
     EmailParts,
     build_message,
@@ -32,11 +33,10 @@ def _parts(hand_built, chart_png) -> EmailParts:  # type: ignore[no-untyped-def]
 
 def test_subject_from_template() -> None:
     briefing = make_briefing()
-    # the default: the ask, short, then the period; under 80 characters
-    subject = render_subject("{ask} ({period})", briefing)
-    assert subject.startswith("Decision needed: Freeze feature releases for Online checkout")
-    assert subject.endswith("\u2026 (October 2026)")  # the decision's first clause, cut at a word
-    assert len(subject) < 80
+    # the default template: the ask in a few words, then the month
+    assert render_subject(DEFAULT_SUBJECT, briefing) == (
+        "Note: Online checkout feature pause until 20 Nov (October 2026)"
+    )
     assert render_subject("{organization} risk briefing, {period}: {headline}", briefing) == (
         "Example Corp risk briefing, October 2026: "
         "Online checkout used 142% of its monthly reliability allowance"
@@ -50,7 +50,7 @@ def test_text_part_has_headline_decision_and_facts(hand_built, chart_png) -> Non
     assert "142% used" in parts.text
     assert HEADLINE in parts.text
     # the decision comes first, as on page 1, then the number and its sentence
-    assert parts.text.index("DECISION NEEDED: Freeze feature releases") < parts.text.index(HEADLINE)
+    assert parts.text.index("FOR YOU TO NOTE: Freeze feature releases") < parts.text.index(HEADLINE)
     assert "Owner: Head of Commerce Engineering. Decide by 15 November 2026." in parts.text
     # fact change: 72,350 against 41,200 last month, worse (lower is better)
     assert (

@@ -60,6 +60,7 @@ DESIGN_TOP_LEVEL = [
     "risks",
     "data_quality",
 ]
+DESIGN_REQUIRED = [*DESIGN_TOP_LEVEL, "unrecorded_failures"]
 
 
 def _burn(consumed_by_day: list[float]) -> tuple[BurnPoint, ...]:
@@ -549,6 +550,7 @@ def make_briefing(
                 27_900.0,
                 4_570.0,
                 "higher",
+                basis="modelled",
             ),
             Fact("incidents", 6.0, "count", "6 incidents, 2 of them severe.", 4.0, 2.0, "lower"),
             Fact(
