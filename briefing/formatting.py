@@ -39,11 +39,13 @@ def money(
     """An amount in whole units of `currency`, as `locale` writes it (en_GB: €1,234,567).
 
     Amounts under 100 (or with `cents=True`) keep the currency's minor units, unless
-    `whole=True` (a part of a printed sum, already rounded to whole units).
+    `whole=True` (a part of a printed sum, already rounded to whole units) or the
+    amount is whole anyway.
     """
     if _is_missing(value):
         return "\u2013"
     assert value is not None
+    whole = whole or value == round(value)  # €19, never €19.00
     if not whole and (cents or 0 < abs(value) < 100):
         text = format_currency(value, currency, locale=locale)
         return text.replace("-", MINUS, 1) if value < 0 else text

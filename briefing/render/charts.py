@@ -209,11 +209,13 @@ def _mark_incidents(
     for incident in largest:
         at = _x(datetime.fromisoformat(incident.started_at))
         level = next((y for x, y in zip(xs, ys, strict=True) if x >= at), ys[-1])
+        late = at > xs[0] + 0.7 * (xs[-1] - xs[0])  # near the right edge: label to the left
         ax.annotate(
             _short(incident.title, 38),
             (at, level),
-            xytext=(6, 16),
+            xytext=(-6, 16) if late else (6, 16),
             textcoords="offset points",
+            ha="right" if late else "left",
             fontsize=8,
             color=INK,
             arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.7},

@@ -175,3 +175,9 @@ def test_parts_can_add_up_to_a_total_printed_elsewhere() -> None:
     assert filters.rounded_parts([10.6, 10.6], total=20) == [10, 10]
     # floors 5 + 5 = 10, printed 9: the smaller remainder (.2) goes down
     assert filters.rounded_parts([5.2, 5.7], total=9) == [4, 5]
+
+
+def test_a_whole_amount_under_100_prints_whole() -> None:
+    # a part rounded so that its total adds up is whole: €19, never €19.00
+    assert filters.money(19.0, "EUR", "en_GB") == "€19"
+    assert filters.money(19.5, "EUR", "en_GB") == "€19.50"
