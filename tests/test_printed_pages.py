@@ -182,3 +182,49 @@ def test_type_is_8_pt_or_more_and_never_under_7(sample: dict[str, Any]) -> None:
     assert min(sizes) >= 7.0
     at_least_8 = sum(n for size, n in sizes.items() if size >= 7.95)
     assert at_least_8 / total >= 0.97
+
+
+def test_page_one_holds_the_whole_decision_and_every_figure(sample: dict[str, Any]) -> None:
+    page = " ".join(sample["text"][0].split())
+    for words in ("Covers", "Until", "Why", "If nothing changes", "Cost of acting", "Alternative"):
+        assert words in page, words
+    assert "Issued 2 November 2026" in page
+    assert "15 November 2026" in page  # until
+    assert "4 November 2026" in page  # due, a working day
+    assert "€46,597" in page  # not acting
+    assert "€37,500" in page  # acting
+    assert "Bad settings change takes checkout down" in page  # the cause's registered risk
+    assert len(sample["briefing"].facts) == 5
+    for value in ("€76,668", "36 min", "€127,400"):
+        assert value in page
+    assert "likely range holds the true figure 8 times in 10" in page
+    # the body starts on page 2 with nothing of page 1 carried over
+    second = " ".join(sample["text"][1].split())
+    assert "How Online checkout used its allowance" in second
+    assert "counted in the systems' own records" not in second
+    assert "Behind the number" not in second
+
+
+def _text_heights(page: Any) -> list[float]:
+    """The height on the page of every piece of text, as a share of the page's height."""
+    found: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            found.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    height = float(page.mediabox.height)
+    return [y / height for y in found]
+
+
+def test_no_page_but_the_last_is_mostly_empty(sample: dict[str, Any]) -> None:
+    # between the page header and the footer, no stretch without text covers half of a
+    # page but the last: pages end early only to keep a row, a chart or a section together
+    # (footnotes sit at the foot of their page, so a page of one paragraph and a footnote
+    # shows as the gap between them)
+    gaps = []
+    for page in sample["reader"].pages[:-1]:
+        ys = sorted({0.08, 0.92, *(y for y in _text_heights(page) if 0.08 < y < 0.92)})
+        gaps.append(max(b - a for a, b in zip(ys, ys[1:], strict=False)))
+    assert all(gap < 0.5 for gap in gaps), [round(g, 2) for g in gaps]
