@@ -184,10 +184,10 @@ def test_bare_jargon_on_page_one_is_listed_and_fatal_with_strict(
         "build", "--config", str(config), "--format", "html", "--out", str(tmp_path)
     )
     assert code == 0
-    assert "warning: page 1 prints jargon 'SLO' bare" in stderr
+    assert "warning: the pages before the technical appendix print jargon 'SLO' bare" in stderr
     code, _, stderr = run(
         "build", "--config", str(config), "--format", "html", "--out", str(tmp_path), "--strict"
     )
     assert code == 1
-    assert "page 1 prints jargon 'SLO' bare" in stderr
+    assert "the pages before the technical appendix print jargon 'SLO' bare" in stderr
     assert "Traceback" not in stderr

@@ -1,8 +1,8 @@
 """Render stage: the briefing as one self-contained HTML page (inline CSS and SVG).
 
-The same HTML is the PDF's source. It is rendered twice in memory: the first pass
-learns which glossary terms the page prints, the second wraps those terms' business
-phrases in translated sentences too, wherever they appear on the page.
+The same HTML is the PDF's source. It is rendered in one pass: the glossary terms
+it prints, and the business phrases it marks in translated sentences, are the
+ones translate recorded in `Briefing.terms`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import charts as chart_module
 from briefing.render.chart_text import chart_texts
-from briefing.render.context import Words, build_context
+from briefing.render.context import build_context
 from briefing.render.templates import Look, environment, render_template, source
+from briefing.render.terms import TermMarkup
 from briefing.translate.glossary import Glossary
 
 TEMPLATE = "briefing.html.j2"
@@ -68,7 +69,5 @@ def render_html(
         "classification": classification,
         "logo": look.logo_uri,
     }
-    first = Words(glossary, briefing.terms)
-    render_template(env, TEMPLATE, build_context(briefing, first, **options))
-    words = Words(glossary, briefing.terms, phrases=first.used_names())
+    words = TermMarkup(glossary, briefing.terms)
     return render_template(env, TEMPLATE, build_context(briefing, words, **options))
