@@ -18,6 +18,7 @@ from pathlib import Path
 from briefing import __version__
 from briefing.compute import compute
 from briefing.config import Config
+from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.ingest import ingest, read_slos
 from briefing.model import Briefing, DataQuality, Period
@@ -191,6 +192,15 @@ def input_hash(config: Config, period: Period) -> str:
     paths: list[Path] = [config.path, *config.glossary]
     for kind in ("slos", "metrics", "incidents", "risks", "controls"):
         for entry in getattr(config.sources, kind):
+            if entry.format == "duckdb" and entry.path is not None:
+                # a dataset at rest may be large: its files by name, size and modification time
+                for file in match_files(entry.path):
+                    stat = file.stat()
+                    digest.update(f"{file}\n{stat.st_size}\n{stat.st_mtime_ns}\n".encode())
+                continue
+            if entry.format == "sql":
+                digest.update(repr(sorted((k, str(v)) for k, v in entry.options.items())).encode())
+                continue
             if entry.path is not None:
                 paths.append(entry.path)
             for key in ("good", "total"):

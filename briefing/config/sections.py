@@ -32,6 +32,7 @@ from briefing.config.values import (
     SourceEntry,
     Sources,
 )
+from briefing.config.warehouse import check_duckdb_path, check_sql
 
 
 class ConfigChecker(FieldChecker):
@@ -201,6 +202,12 @@ class ConfigChecker(FieldChecker):
                 self.problem(
                     f"{keypath}.url", f"expected an http:// or https:// address, got {url!r}"
                 )
+        elif fmt == "duckdb":
+            path = check_duckdb_path(self, path_text, f"{keypath}.path")
+            if path is None:
+                return None
+        elif fmt == "sql":
+            check_sql(self, options, keypath)
         elif fmt == "prometheus-json":
             for key in ("good", "total"):
                 found = self.existing_file(options.get(key), f"{keypath}.{key}")

@@ -16,8 +16,8 @@ HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
 DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
 DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its budget recovers"
 
-METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus")
-INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira")
+METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus", "duckdb", "sql")
+INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira", "duckdb", "sql")
 RISK_FORMATS = ("yaml", "csv")
 CONTROL_FORMATS = ("csv",)
 SLO_FORMATS = ("openslo",)
@@ -48,6 +48,8 @@ SOURCE_OPTION_KEYS = frozenset(
         "timezone",
         "severity_map",
         "services",
+        "query",
+        "connect_timeout_seconds",
     }
 )
 

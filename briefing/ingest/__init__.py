@@ -28,12 +28,16 @@ READERS: dict[tuple[str, str], str] = {
     ("metrics", "parquet"): "briefing.ingest.parquet:read_metrics_parquet",
     ("metrics", "prometheus-json"): "briefing.ingest.prometheus:read_prometheus_json",
     ("metrics", "prometheus"): "briefing.ingest.prometheus:read_prometheus_api",
+    ("metrics", "duckdb"): "briefing.ingest.duckdb_files:read_metrics_duckdb",
+    ("metrics", "sql"): "briefing.ingest.sql:read_metrics_sql",
     ("incidents", "csv"): "briefing.ingest.generic:read_incidents_csv",
     ("incidents", "json"): "briefing.ingest.generic:read_incidents_json",
     ("incidents", "pagerduty"): "briefing.ingest.pagerduty:read_pagerduty",
     ("incidents", "opsgenie"): "briefing.ingest.opsgenie:read_opsgenie",
     ("incidents", "incidentio"): "briefing.ingest.incidentio:read_incidentio",
     ("incidents", "jira"): "briefing.ingest.jira:read_jira",
+    ("incidents", "duckdb"): "briefing.ingest.duckdb_files:read_incidents_duckdb",
+    ("incidents", "sql"): "briefing.ingest.sql:read_incidents_sql",
     ("slos", "openslo"): "briefing.ingest.openslo:read_openslo",
     ("risks", "yaml"): "briefing.ingest.risks:read_risks",
     ("risks", "csv"): "briefing.ingest.risks:read_risks",
@@ -145,6 +149,8 @@ def display_path(path: str, base: Path) -> str:
     Keeps machine paths out of the briefing and the same inputs giving the same bytes
     wherever the workspace sits.
     """
+    if "://" in path:  # a URL (a live API, a database): shown as it is
+        return path
     try:
         return Path(path).resolve().relative_to(base.resolve()).as_posix()
     except ValueError:

@@ -1,0 +1,432 @@
+"""Ingest stage: metrics and incidents read by DuckDB, embedded (`format: duckdb`).
+
+`path:` is a file, a glob or a folder of (hive-partitioned) Parquet or CSV
+files. For metrics briefing writes the query and DuckDB runs it over the files
+in a streaming scan, so memory stays flat in the size of the files:
+
+1. every row is checked in SQL (`duckdb_checks`) and counted by outcome;
+   rows outside the window the briefing needs (the period and the two before
+   it, for trends) are only counted, and the scan skips the row groups whose
+   statistics put them wholly inside the window;
+2. the rows inside the window stream back as Arrow batches, one row per
+   service and timestamp after summing repeats (the `sli` table);
+3. only when rows were rejected, the files holding them are scanned again to
+   list the first rejections with their line (row + 2, the header being line 1)
+   and file.
+
+Incidents are few: DuckDB reads them whole and the generic checks apply.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from briefing.config import SourceEntry
+from briefing.config.warehouse import file_kind, match_files
+from briefing.errors import BriefingError, Location
+from briefing.ingest import duckdb_checks as checks
+from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.engine_rows import (
+    describe_source,
+    incident_text_rows,
+    metrics_window,
+    require_services,
+)
+from briefing.ingest.generic import INCIDENT_FIELDS, METRIC_COLUMNS, build_incidents
+from briefing.ingest.rows import source_timezone
+from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
+from briefing.model import FileQuality, Rejection
+
+log = logging.getLogger(__name__)
+
+BATCH_ROWS = 1 << 20
+MEMORY_LIMIT = "256MB"  # DuckDB's own buffers: the scans stream, none needs more
+
+
+@contextmanager
+def connect() -> Iterator[Any]:
+    """An in-memory DuckDB that reads local files only and never fetches extensions."""
+    import duckdb
+
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "threads": os.cpu_count() or 1,
+            "memory_limit": MEMORY_LIMIT,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+        },
+    )
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        con.execute("SET enable_progress_bar = false")
+        yield con
+    finally:
+        con.close()
+
+
+def _engine_error(err: Exception, entry: SourceEntry, ctx: ReadContext) -> BriefingError:
+    text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+    return BriefingError(
+        f"DuckDB cannot read {describe_source(entry, ctx, _shown(files_pattern(entry), ctx))}: {text}",
+        where=entry.location,
+        hint="check that the files are Parquet or CSV with the generic columns",
+    )
+
+
+def files_pattern(entry: SourceEntry) -> Path:
+    assert entry.path is not None
+    return entry.path
+
+
+def _files(entry: SourceEntry) -> tuple[list[Path], str]:
+    assert entry.path is not None
+    files = match_files(entry.path)
+    if not files:
+        raise BriefingError(f"no file matches {entry.display} any more", where=entry.location)
+    kind = file_kind(files[0]) or "parquet"
+    return files, kind
+
+
+def _source(files: list[Path], kind: str) -> str:
+    hive = any("=" in part for f in files for part in f.parent.parts)
+    return checks.reader_sql([str(f) for f in files], kind, hive=hive)
+
+
+def _column_types(con: Any, source: str) -> dict[str, str]:
+    rows = con.sql(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    return {str(r[0]): str(r[1]) for r in rows}
+
+
+# --------------------------------------------------------------------------- metrics
+
+
+def read_metrics_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    """`{format: duckdb, path: exports/sli/**/*.parquet}`: checked, counted and summed by DuckDB."""
+    import duckdb
+
+    files, kind = _files(entry)
+    start, end = metrics_window(ctx)
+    where = Location(entry.display)
+    known = sorted(ctx.service_ids)
+    timezone = source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set)
+    try:
+        with connect() as con:
+            source = _source(files, kind)
+            types = _column_types(con, source)
+            missing = [c for c in METRIC_COLUMNS if c not in types]
+            if missing:
+                raise BriefingError(
+                    f"missing column(s) {', '.join(missing)}; found {', '.join(types)}",
+                    where=Location(entry.display, None, missing[0]),
+                    hint="metrics files need the columns timestamp,service,good,total",
+                )
+            columns = checks.metric_columns(types, timezone, where)
+            con.execute(
+                "CREATE TEMP TABLE known AS SELECT unnest($names) AS name, "
+                "CAST(generate_subscripts($names, 1) - 1 AS INTEGER) AS code",
+                {"names": known or [""]},
+            )
+            checked = checks.checked_sql(source, columns)
+            window = {"start": start, "end": end}
+            counts = np.zeros(checks.CODES, dtype=np.int64)
+            for code, n in con.sql(
+                f"SELECT reject, count(*) FROM ({checked}) "
+                "WHERE ts IS NULL OR ts < $start OR ts >= $end GROUP BY ALL",
+                params=window,
+            ).fetchall():
+                counts[int(code)] += int(n)
+            outside_used = int(counts[0])
+            window_rows = _stream_window(con, checked, window, counts)
+            if counts[checks.TIMESTAMP_NO_ZONE]:
+                raise _no_zone_error(con, checked, files)
+            rejected = int(counts[1:].sum())
+            in_order = checks.checked_sql(source, columns, known)
+            listed = _list_rejections(con, in_order, files, ctx) if rejected else []
+    except duckdb.Error as err:
+        raise _engine_error(err, entry, ctx) from None
+    # DuckDB is closed (its memory given back) before the rows are summed
+    codes, times, goods, totals, repeated = _sum_repeats(window_rows)
+    rows_read = int(counts.sum())
+    log.info(
+        "%s: %d rows read, %d outside %s..%s (checked, not needed)",
+        entry.display,
+        rows_read,
+        outside_used,
+        start.date(),
+        end.date(),
+    )
+    present = np.bincount(codes, minlength=len(known)) > 0 if len(codes) else np.zeros(0, bool)
+    found = {known[int(c)] for c in np.flatnonzero(present)}
+    frame = sli_frame(codes, times, goods, totals, known)
+    del codes, times
+    require_services(
+        found, entry, ctx, shown=_shown(files_pattern(entry), ctx), all_when_only_source=False
+    )
+    notes = []
+    if repeated:
+        notes.append(
+            f"{repeated:,} rows repeated a service and timestamp of another row "
+            "and were summed into its bucket"
+        )
+    if rejected > len(listed):
+        listed.append(
+            Rejection(
+                None, None, f"... and {rejected - len(listed):,} more rejected rows not listed"
+            )
+        )
+    quality = FileQuality(
+        path=str(entry.path),
+        format="duckdb",
+        rows_read=rows_read,
+        rows_used=rows_read - rejected,
+        rows_rejected=rejected,
+        rejections=tuple(listed),
+        notes=tuple(notes),
+    )
+    return Loaded(table=conform(frame, "sli"), quality=(quality,))
+
+
+def _stream_window(
+    con: Any, checked: str, window: dict[str, datetime], counts: np.ndarray
+) -> list[np.ndarray]:
+    """The window's valid rows as `code, t, good, total`; counts every row by outcome."""
+    query = (
+        "SELECT reject, code, epoch_us(ts) AS t, good, total "
+        f"FROM ({checked}) WHERE ts >= $start AND ts < $end"
+    )
+    names = ("code", "t", "good", "total")
+    parts: list[list[np.ndarray]] = [[] for _ in names]
+    for batch in con.sql(query, params=window).to_arrow_reader(BATCH_ROWS):
+        reject = batch.column("reject").to_numpy(zero_copy_only=False)
+        counts += np.bincount(reject, minlength=checks.CODES)[: checks.CODES]
+        ok = reject == 0
+        kept = batch if ok.all() else batch.filter(pa.array(ok))
+        for index, name in enumerate(names):
+            # a copy, so the batch's buffers go as soon as the next batch comes
+            parts[index].append(np.array(kept.column(name).to_numpy(zero_copy_only=False)))
+    return [_join(p) for p in parts]
+
+
+def _join(parts: list[np.ndarray]) -> np.ndarray:
+    """The parts as one int64 array, each part let go once copied (memory stays near 1x)."""
+    size = sum(len(p) for p in parts)
+    result = np.empty(size, dtype=np.int64)
+    at = 0
+    while parts:
+        part = parts.pop(0)
+        result[at : at + len(part)] = part
+        at += len(part)
+    return result
+
+
+def sli_frame(
+    codes: np.ndarray, times_us: np.ndarray, goods: np.ndarray, totals: np.ndarray, known: list[str]
+) -> pd.DataFrame:
+    """The `sli` table from service codes (into `known`) and UTC microseconds, without copies
+    beyond the service names themselves."""
+    names = pa.array(known, type=pa.string())
+    services = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32()), names)
+    times_us *= 1000  # nanoseconds, in place
+    stamps = pd.Series(times_us.view("M8[ns]"), copy=False).dt.tz_localize("UTC")
+    return pd.DataFrame(
+        {
+            "service": services.cast(pa.string()).to_pandas().astype("string"),
+            "timestamp": stamps,
+            "good": goods,
+            "total": totals,
+        },
+        copy=False,
+    )
+
+
+def _sum_repeats(
+    columns: list[np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Rows (`code, t, good, total`, taken from the list) sorted by service and timestamp,
+    rows repeating a key summed into one; the count of repeats.
+
+    Timestamps on a grid (every minute, every 5 minutes...) number the cells of a
+    services x steps table, and counting into the cells sorts and sums in one
+    linear pass; sparse or irregular timestamps are sorted instead.
+    """
+    code, t = columns[0], columns[1]
+    if len(code) == 0:
+        return code, t, columns[2], columns[3], 0
+    low = int(t.min())
+    cell = t - low
+    step = int(np.gcd.reduce(cell)) or 1
+    slots = int(cell.max()) // step + 1
+    cells = (int(code.max()) + 1) * slots
+    if cells > 4 * len(t) + 1_000_000:
+        del cell
+        return _sort_and_sum(*columns)
+    cell //= step
+    cell += code * slots
+    del code, t
+    columns[:2] = []  # let go of the caller's copies too
+    occupied = np.bincount(cell, minlength=cells)
+    ids = np.flatnonzero(occupied)
+    del occupied
+    repeated = len(cell) - len(ids)
+    sums = []
+    while columns:  # good, then total; float64 sums are exact below 2**53 events per bucket
+        values = columns.pop(0)
+        sums.append(np.bincount(cell, weights=values, minlength=cells)[ids].astype(np.int64))
+        del values
+    return ids // slots, low + (ids % slots) * step, sums[0], sums[1], repeated
+
+
+def _sort_and_sum(
+    code: np.ndarray, t: np.ndarray, good: np.ndarray, total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    order = np.lexsort((t, code))
+    code, t, good, total = code[order], t[order], good[order], total[order]
+    del order
+    first = np.ones(len(code), dtype=bool)
+    first[1:] = (code[1:] != code[:-1]) | (t[1:] != t[:-1])
+    if first.all():
+        return code, t, good, total, 0
+    starts = np.flatnonzero(first)
+    return (
+        code[starts],
+        t[starts],
+        np.add.reduceat(good, starts),
+        np.add.reduceat(total, starts),
+        len(code) - len(starts),
+    )
+
+
+def _list_rejections(
+    con: Any, checked: str, files: list[Path], ctx: ReadContext
+) -> list[Rejection]:
+    """The first rejected rows, file by file in order, with their line and reason.
+
+    Each file holding rejected rows is scanned alone, in order (DuckDB keeps the
+    order of a scan without ORDER BY), so a row's position in the scan is its row
+    in the file.
+    """
+    bad_files = [
+        int(row[0])
+        for row in con.sql(
+            f"SELECT DISTINCT file_index FROM ({checked}) WHERE reject > 0 ORDER BY 1"
+        ).fetchall()
+    ]
+    listed: list[Rejection] = []
+    several = len(files) > 1
+    query = (
+        "SELECT reject, "
+        "CASE WHEN reject > 0 THEN CAST(raw_timestamp AS VARCHAR) END AS timestamp, "
+        "CASE WHEN reject > 0 THEN svc END AS service, "
+        "CASE WHEN reject > 0 THEN CAST(raw_good AS VARCHAR) END AS good, "
+        "CASE WHEN reject > 0 THEN CAST(raw_total AS VARCHAR) END AS total "
+        f"FROM ({checked}) WHERE file_index = $index"
+    )
+    for index in bad_files:
+        row = 0
+        name = _shown(files[index], ctx)
+        for batch in con.sql(query, params={"index": index}).to_arrow_reader(BATCH_ROWS):
+            reject = batch.column("reject").to_numpy(zero_copy_only=False)
+            for position in np.flatnonzero(reject > 0):
+                values = {
+                    c: batch.column(c)[int(position)].as_py()
+                    for c in ("timestamp", "service", "good", "total")
+                }
+                column, reason = checks.REASONS[int(reject[position])]
+                text = reason(values)
+                line = row + int(position) + 2
+                listed.append(Rejection(line, column, f"{text} ({name})" if several else text))
+                if len(listed) >= MAX_LISTED_REJECTIONS:
+                    return listed
+            row += len(batch)
+    return listed
+
+
+def _shown(path: Path, ctx: ReadContext) -> str:
+    try:
+        return path.resolve().relative_to(ctx.config.base_dir.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _no_zone_error(con: Any, checked: str, files: list[Path]) -> BriefingError:
+    found = con.sql(
+        f"SELECT file_index, raw_timestamp FROM ({checked}) "
+        f"WHERE reject = {checks.TIMESTAMP_NO_ZONE} LIMIT 1"
+    ).fetchone()
+    index, text = (int(found[0]), str(found[1])) if found else (0, "")
+    return BriefingError(
+        f"timestamp {text!r} in column 'timestamp' has no time zone",
+        where=Location(files[index], None, "timestamp"),
+        hint="write timestamps with an offset (e.g. 2026-10-01T00:00:00Z), "
+        "or set timezone: in briefing.yaml (or on this source) to say which zone they are in",
+    )
+
+
+# --------------------------------------------------------------------------- incidents
+
+
+def read_incidents_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
+    """`{format: duckdb, path: exports/incidents/**/*.parquet}`: the generic incident columns."""
+    import duckdb
+
+    files, kind = _files(entry)
+    mapping = {str(k): str(v) for k, v in dict(entry.options.get("mapping") or {}).items()}
+    try:
+        with connect() as con:
+            source = _source(files, kind)
+            table = con.sql(f"SELECT *, file_index AS _file FROM {source}").to_arrow_table()
+    except duckdb.Error as err:
+        raise _engine_error(err, entry, ctx) from None
+    theirs = {field: mapping.get(field, field) for field in INCIDENT_FIELDS}
+    missing = [
+        theirs[f]
+        for f in ("id", "service", "started_at", "resolved_at")
+        if theirs[f] not in table.column_names
+    ]
+    if missing:
+        raise BriefingError(
+            f"column(s) {', '.join(missing)} not found; the files have: "
+            f"{', '.join(c for c in table.column_names if c != '_file')}",
+            where=Location(entry.display),
+            hint="incident files need id, service, started_at, resolved_at (or a mapping:)",
+        )
+    present = {f: theirs[f] for f in INCIDENT_FIELDS if theirs[f] in table.column_names}
+    rows = incident_text_rows(table.select(list(present.values())).rename_columns(list(present)))
+    file_of = table.column("_file").to_numpy(zero_copy_only=False).astype(np.int64)
+    row_in_file = _rows_within_files(file_of)
+    lines = np.arange(1, table.num_rows + 1, dtype=np.int64)  # positions, mapped back below
+    loaded = build_incidents(rows, lines, entry, ctx, "duckdb")
+    several = len(files) > 1
+    quality = loaded.quality[0]
+    rejections = []
+    for r in quality.rejections:
+        if r.line is None:
+            rejections.append(r)
+            continue
+        position = r.line - 1
+        name = _shown(files[int(file_of[position])], ctx)
+        reason = f"{r.reason} ({name})" if several else r.reason
+        rejections.append(replace(r, line=int(row_in_file[position]) + 2, reason=reason))
+    return replace(loaded, quality=(replace(quality, rejections=tuple(rejections)),))
+
+
+def _rows_within_files(file_of: np.ndarray) -> np.ndarray:
+    """Each row's index within its own file (the scan gives files in order)."""
+    result = np.zeros(len(file_of), dtype=np.int64)
+    if len(file_of):
+        starts = np.flatnonzero(np.r_[True, file_of[1:] != file_of[:-1]])
+        lengths = np.diff(np.r_[starts, len(file_of)])
+        result = np.arange(len(file_of)) - np.repeat(starts, lengths)
+    return result
