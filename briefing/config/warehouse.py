@@ -113,9 +113,12 @@ def check_sql(checker: FieldChecker, options: dict[str, Any], keypath: str) -> N
         )
         return
     if url.password is not None:
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(text).render_as_string(hide_password=True)
         checker.problem(
             f"{keypath}.url",
-            f"the URL {url.render_as_string(hide_password=True)} holds a password: remove it and "
+            f"the URL {shown} holds a password: remove it and "
             "name the environment variable that holds it in password_env",
         )
     try:

@@ -36,7 +36,7 @@ READERS: dict[tuple[str, str], str] = {
     ("incidents", "opsgenie"): "briefing.ingest.opsgenie:read_opsgenie",
     ("incidents", "incidentio"): "briefing.ingest.incidentio:read_incidentio",
     ("incidents", "jira"): "briefing.ingest.jira:read_jira",
-    ("incidents", "duckdb"): "briefing.ingest.duckdb_files:read_incidents_duckdb",
+    ("incidents", "duckdb"): "briefing.ingest.duckdb_incidents:read_incidents_duckdb",
     ("incidents", "sql"): "briefing.ingest.sql:read_incidents_sql",
     ("slos", "openslo"): "briefing.ingest.openslo:read_openslo",
     ("risks", "yaml"): "briefing.ingest.risks:read_risks",

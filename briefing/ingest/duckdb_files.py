@@ -1,4 +1,4 @@
-"""Ingest stage: metrics and incidents read by DuckDB, embedded (`format: duckdb`).
+"""Ingest stage: metrics read by DuckDB, embedded (`format: duckdb`).
 
 `path:` is a file, a glob or a folder of (hive-partitioned) Parquet or CSV
 files. For metrics briefing writes the query and DuckDB runs it over the files
@@ -14,7 +14,7 @@ in a streaming scan, so memory stays flat in the size of the files:
    list the first rejections with their line (row + 2, the header being line 1)
    and file.
 
-Incidents are few: DuckDB reads them whole and the generic checks apply.
+Incidents, which are few, are read whole (`duckdb_incidents`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,11 +38,10 @@ from briefing.ingest import duckdb_checks as checks
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.engine_rows import (
     describe_source,
-    incident_text_rows,
     metrics_window,
     require_services,
 )
-from briefing.ingest.generic import INCIDENT_FIELDS, METRIC_COLUMNS, build_incidents
+from briefing.ingest.generic import METRIC_COLUMNS
 from briefing.ingest.rows import source_timezone
 from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
 from briefing.model import FileQuality, Rejection
@@ -76,21 +74,22 @@ def connect() -> Iterator[Any]:
         con.close()
 
 
-def _engine_error(err: Exception, entry: SourceEntry, ctx: ReadContext) -> BriefingError:
+def engine_error(err: Exception, entry: SourceEntry, ctx: ReadContext) -> BriefingError:
     text = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
     return BriefingError(
-        f"DuckDB cannot read {describe_source(entry, ctx, _shown(files_pattern(entry), ctx))}: {text}",
+        f"DuckDB cannot read {describe_source(entry, ctx, pattern_shown(entry, ctx))}: {text}",
         where=entry.location,
         hint="check that the files are Parquet or CSV with the generic columns",
     )
 
 
-def files_pattern(entry: SourceEntry) -> Path:
+def pattern_shown(entry: SourceEntry, ctx: ReadContext) -> str:
+    """`path:` as written relative to the config's folder."""
     assert entry.path is not None
-    return entry.path
+    return shown(entry.path, ctx)
 
 
-def _files(entry: SourceEntry) -> tuple[list[Path], str]:
+def list_files(entry: SourceEntry) -> tuple[list[Path], str]:
     assert entry.path is not None
     files = match_files(entry.path)
     if not files:
@@ -99,7 +98,7 @@ def _files(entry: SourceEntry) -> tuple[list[Path], str]:
     return files, kind
 
 
-def _source(files: list[Path], kind: str) -> str:
+def reader_of(files: list[Path], kind: str) -> str:
     hive = any("=" in part for f in files for part in f.parent.parts)
     return checks.reader_sql([str(f) for f in files], kind, hive=hive)
 
@@ -116,14 +115,14 @@ def read_metrics_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     """`{format: duckdb, path: exports/sli/**/*.parquet}`: checked, counted and summed by DuckDB."""
     import duckdb
 
-    files, kind = _files(entry)
+    files, kind = list_files(entry)
     start, end = metrics_window(ctx)
     where = Location(entry.display)
     known = sorted(ctx.service_ids)
     timezone = source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set)
     try:
         with connect() as con:
-            source = _source(files, kind)
+            source = reader_of(files, kind)
             types = _column_types(con, source)
             missing = [c for c in METRIC_COLUMNS if c not in types]
             if missing:
@@ -155,7 +154,7 @@ def read_metrics_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             in_order = checks.checked_sql(source, columns, known)
             listed = _list_rejections(con, in_order, files, ctx) if rejected else []
     except duckdb.Error as err:
-        raise _engine_error(err, entry, ctx) from None
+        raise engine_error(err, entry, ctx) from None
     # DuckDB is closed (its memory given back) before the rows are summed
     codes, times, goods, totals, repeated = _sum_repeats(window_rows)
     rows_read = int(counts.sum())
@@ -171,9 +170,7 @@ def read_metrics_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     found = {known[int(c)] for c in np.flatnonzero(present)}
     frame = sli_frame(codes, times, goods, totals, known)
     del codes, times
-    require_services(
-        found, entry, ctx, shown=_shown(files_pattern(entry), ctx), all_when_only_source=False
-    )
+    require_services(found, entry, ctx, shown=pattern_shown(entry, ctx), all_when_only_source=False)
     notes = []
     if repeated:
         notes.append(
@@ -335,7 +332,7 @@ def _list_rejections(
     )
     for index in bad_files:
         row = 0
-        name = _shown(files[index], ctx)
+        name = shown(files[index], ctx)
         for batch in con.sql(query, params={"index": index}).to_arrow_reader(BATCH_ROWS):
             reject = batch.column("reject").to_numpy(zero_copy_only=False)
             for position in np.flatnonzero(reject > 0):
@@ -353,7 +350,8 @@ def _list_rejections(
     return listed
 
 
-def _shown(path: Path, ctx: ReadContext) -> str:
+def shown(path: Path, ctx: ReadContext) -> str:
+    """A file as messages name it: relative to the config's folder where it lies inside."""
     try:
         return path.resolve().relative_to(ctx.config.base_dir.resolve()).as_posix()
     except ValueError:
@@ -372,61 +370,3 @@ def _no_zone_error(con: Any, checked: str, files: list[Path]) -> BriefingError:
         hint="write timestamps with an offset (e.g. 2026-10-01T00:00:00Z), "
         "or set timezone: in briefing.yaml (or on this source) to say which zone they are in",
     )
-
-
-# --------------------------------------------------------------------------- incidents
-
-
-def read_incidents_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
-    """`{format: duckdb, path: exports/incidents/**/*.parquet}`: the generic incident columns."""
-    import duckdb
-
-    files, kind = _files(entry)
-    mapping = {str(k): str(v) for k, v in dict(entry.options.get("mapping") or {}).items()}
-    try:
-        with connect() as con:
-            source = _source(files, kind)
-            table = con.sql(f"SELECT *, file_index AS _file FROM {source}").to_arrow_table()
-    except duckdb.Error as err:
-        raise _engine_error(err, entry, ctx) from None
-    theirs = {field: mapping.get(field, field) for field in INCIDENT_FIELDS}
-    missing = [
-        theirs[f]
-        for f in ("id", "service", "started_at", "resolved_at")
-        if theirs[f] not in table.column_names
-    ]
-    if missing:
-        raise BriefingError(
-            f"column(s) {', '.join(missing)} not found; the files have: "
-            f"{', '.join(c for c in table.column_names if c != '_file')}",
-            where=Location(entry.display),
-            hint="incident files need id, service, started_at, resolved_at (or a mapping:)",
-        )
-    present = {f: theirs[f] for f in INCIDENT_FIELDS if theirs[f] in table.column_names}
-    rows = incident_text_rows(table.select(list(present.values())).rename_columns(list(present)))
-    file_of = table.column("_file").to_numpy(zero_copy_only=False).astype(np.int64)
-    row_in_file = _rows_within_files(file_of)
-    lines = np.arange(1, table.num_rows + 1, dtype=np.int64)  # positions, mapped back below
-    loaded = build_incidents(rows, lines, entry, ctx, "duckdb")
-    several = len(files) > 1
-    quality = loaded.quality[0]
-    rejections = []
-    for r in quality.rejections:
-        if r.line is None:
-            rejections.append(r)
-            continue
-        position = r.line - 1
-        name = _shown(files[int(file_of[position])], ctx)
-        reason = f"{r.reason} ({name})" if several else r.reason
-        rejections.append(replace(r, line=int(row_in_file[position]) + 2, reason=reason))
-    return replace(loaded, quality=(replace(quality, rejections=tuple(rejections)),))
-
-
-def _rows_within_files(file_of: np.ndarray) -> np.ndarray:
-    """Each row's index within its own file (the scan gives files in order)."""
-    result = np.zeros(len(file_of), dtype=np.int64)
-    if len(file_of):
-        starts = np.flatnonzero(np.r_[True, file_of[1:] != file_of[:-1]])
-        lengths = np.diff(np.r_[starts, len(file_of)])
-        result = np.arange(len(file_of)) - np.repeat(starts, lengths)
-    return result

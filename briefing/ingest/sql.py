@@ -80,9 +80,13 @@ INCIDENT_TYPES: dict[str, tuple[_Check, str, str]] = {
 
 def read_metrics_sql(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     """`{format: sql, url, query, password_env}` returning `timestamp, service, good, total`."""
-    answer, shown = run_query(entry, ctx, metrics_window(ctx))
+
+    def check(names: tuple[str, ...], shown: str) -> None:
+        _check_names(names, METRIC_TYPES, METRIC_COLUMNS, describe_source(entry, ctx, shown), entry)
+
+    answer, shown = run_query(entry, ctx, metrics_window(ctx), check)
     about = describe_source(entry, ctx, shown)
-    columns = _shape(answer, METRIC_TYPES, METRIC_COLUMNS, about, entry)
+    columns = _typed_columns(answer, METRIC_TYPES, about, entry)
     table = pa.table(
         {
             name: _counts(columns[name]) if name in ("good", "total") else columns[name]
@@ -103,9 +107,14 @@ def read_metrics_sql(entry: SourceEntry, ctx: ReadContext) -> Loaded:
 
 def read_incidents_sql(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     """`{format: sql, url, query}` returning the generic incident columns."""
-    answer, shown = run_query(entry, ctx, incidents_window(ctx))
+
+    def check(names: tuple[str, ...], shown: str) -> None:
+        about = describe_source(entry, ctx, shown)
+        _check_names(names, INCIDENT_TYPES, REQUIRED_INCIDENT_FIELDS, about, entry)
+
+    answer, shown = run_query(entry, ctx, incidents_window(ctx), check)
     about = describe_source(entry, ctx, shown)
-    columns = _shape(answer, INCIDENT_TYPES, REQUIRED_INCIDENT_FIELDS, about, entry)
+    columns = _typed_columns(answer, INCIDENT_TYPES, about, entry)
     rows = incident_text_rows(pa.table(columns))
     lines = np.arange(1, answer.num_rows + 1, dtype=np.int64)
     try:
@@ -117,32 +126,43 @@ def read_incidents_sql(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     return replace(loaded, quality=(_by_result_row(loaded.quality[0], shown, first_line=1),))
 
 
-def _shape(
-    answer: QueryAnswer,
+def _check_names(
+    names: tuple[str, ...],
     types: dict[str, tuple[_Check, str, str]],
     required: tuple[str, ...],
     about: str,
     entry: SourceEntry,
-) -> dict[str, pa.ChunkedArray]:
-    """Our columns from the answer (names matched ignoring case), each of an accepted type."""
-    by_name = {c.lower(): c for c in answer.columns}
-    missing = [c for c in required if c not in by_name]
-    extra = [c for c in answer.columns if c.lower() not in types]
+) -> None:
+    """The result has the required columns and no others (names matched ignoring case)."""
+    lower = {c.lower() for c in names}
+    missing = [c for c in required if c not in lower]
+    extra = [c for c in names if c.lower() not in types]
     if missing or extra:
         problems = []
         if missing:
             problems.append(f"no column {', '.join(missing)}")
         if extra:
             problems.append(f"extra column(s) {', '.join(extra)}")
+        wanted = ", ".join(required) + (
+            f" (and optionally {', '.join(c for c in types if c not in required)})"
+            if len(types) > len(required)
+            else ""
+        )
         raise BriefingError(
             f"{about}: the query returns {'; '.join(problems)} "
-            f"(it returns: {', '.join(answer.columns) or 'nothing'})",
+            f"(it returns: {', '.join(names) or 'nothing'})",
             where=entry.location,
-            hint=f"select exactly {', '.join(types) if len(types) > 4 else ', '.join(required)}"
-            " (rename with AS)",
+            hint=f"select {wanted}, renaming with AS",
         )
+
+
+def _typed_columns(
+    answer: QueryAnswer, types: dict[str, tuple[_Check, str, str]], about: str, entry: SourceEntry
+) -> dict[str, pa.ChunkedArray]:
+    """Our columns from the answer, each of an accepted type."""
     result = {}
-    for name, theirs in by_name.items():
+    for theirs in answer.columns:
+        name = theirs.lower()
         accepted, expected, cast = types[name]
         result[name] = _one_type(
             answer.arrays[theirs], name, accepted, expected, cast, about, entry

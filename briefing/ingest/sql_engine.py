@@ -16,7 +16,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -70,9 +70,15 @@ class Secret:
 
 
 def run_query(
-    entry: SourceEntry, ctx: ReadContext, window: tuple[datetime, datetime]
+    entry: SourceEntry,
+    ctx: ReadContext,
+    window: tuple[datetime, datetime],
+    check_columns: Callable[[tuple[str, ...], str], None],
 ) -> tuple[QueryAnswer, str]:
-    """Run the source's query with `:start` and `:end` bound; the answer and the URL as shown."""
+    """Run the source's query with `:start` and `:end` bound; the answer and the URL as shown.
+
+    `check_columns(names, shown)` sees the result's column names before any row is fetched.
+    """
     from sqlalchemy import text
     from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
     from sqlalchemy.pool import NullPool
@@ -123,9 +129,17 @@ def run_query(
             try:
                 with engine.connect() as conn:
                     connected = True
-                    answer = _fetch(
-                        conn, text(str(options["query"])), params, about, entry.location
-                    )
+                    statement = text(str(options["query"]))
+                    result = conn.execution_options(stream_results=True).execute(statement, params)
+                    if not result.returns_rows:
+                        raise BriefingError(
+                            f"{about}: the query returns no rows (it must be a SELECT)",
+                            where=entry.location,
+                        )
+                    names = result.keys()  # a RMKeyView: the result's column names in order
+                    columns = tuple(str(c) for c in names)
+                    check_columns(columns, shown)
+                    answer = _fetch(result, columns, about, entry.location)
                     conn.rollback()  # never commit: briefing does not write where it reads
                 log.info("%s: %d rows", shown, answer.num_rows)
                 return answer, shown
@@ -190,16 +204,8 @@ def _create_engine(url: Any, connect_timeout: float, statement_timeout: float, p
     return engine.execution_options(**execution) if execution else engine
 
 
-def _fetch(
-    conn: Any, statement: Any, params: Mapping[str, Any], about: str, where: Location
-) -> QueryAnswer:
-    result = conn.execution_options(stream_results=True).execute(statement, params)
-    if not result.returns_rows:
-        raise BriefingError(
-            f"{about}: the query returns no rows (it must be a SELECT)", where=where
-        )
-    names = result.keys()  # a RMKeyView: the result's column names in order
-    columns = tuple(str(c) for c in names)
+def _fetch(result: Any, columns: tuple[str, ...], about: str, where: Location) -> QueryAnswer:
+    """The rows, chunk by chunk, as Arrow arrays per column (types as the driver gives them)."""
     arrays: dict[str, list[pa.Array]] = {c: [] for c in columns}
     for chunk in result.partitions(FETCH_ROWS):
         for name, values in zip(columns, zip(*chunk, strict=True), strict=True):

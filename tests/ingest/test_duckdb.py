@@ -24,7 +24,8 @@ from warehouse_support import (
 
 from briefing.config import load_config
 from briefing.errors import BriefingError
-from briefing.ingest.duckdb_files import read_incidents_duckdb, read_metrics_duckdb
+from briefing.ingest.duckdb_files import read_metrics_duckdb
+from briefing.ingest.duckdb_incidents import read_incidents_duckdb
 from briefing.ingest.metrics_csv import read_metrics_csv
 
 
