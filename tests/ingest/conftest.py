@@ -68,9 +68,9 @@ def prometheus_server(prometheus_storage: tuple[Path, Path]) -> Iterator[Prometh
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresServer]:
-    """A PostgreSQL 15 cluster in a temporary folder, on a free 127.0.0.1 port."""
+    """A PostgreSQL cluster (Debian's, 15 here) in a temporary folder, on a free 127.0.0.1 port."""
     if not available():
-        pytest.skip("needs /usr/lib/postgresql/15/bin (Debian package postgresql) and runuser")
+        pytest.skip("needs /usr/lib/postgresql/*/bin (Debian package postgresql) and runuser")
     server, folder, process = start_postgres()
     try:
         yield server

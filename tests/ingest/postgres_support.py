@@ -22,7 +22,12 @@ from pathlib import Path
 import psycopg
 from ingest_support import free_port
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+# Debian's server binaries, the newest major version installed (15 on Debian 12)
+PG_BIN = max(
+    Path("/usr/lib/postgresql").glob("*/bin"),
+    key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+    default=Path("/usr/lib/postgresql/15/bin"),
+)
 USER = "briefing"
 PASSWORD = "s3cret-Pa55word-for-tests"  # noqa: S105 - a throwaway test server's password
 DATABASE = "slis"
