@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from babel import Locale
-from babel.dates import format_date, format_skeleton, format_time
+from babel.dates import format_date, format_skeleton, format_time, tokenize_pattern
 from babel.numbers import (
     format_compact_currency,
     format_currency,
     format_decimal,
     format_percent,
 )
+
+from briefing.periods import Period
 
 MINUS = "\u2212"
 
@@ -149,9 +151,31 @@ def moment(value: str | None, locale: str, timezone: str) -> str:
     )
 
 
-def month_label(start: str, locale: str) -> str:
-    """The period's name in the locale: "October 2026", "Oktober 2026"."""
-    return format_skeleton("yMMMM", _parse(start), locale=locale)
+def period_name(label: str, locale: str) -> str:
+    """A period's name in the locale, from its label (CLDR patterns through Babel).
+
+    2026-10 -> "October 2026" ("Oktober 2026"), 2026-Q3 -> "Q3 2026" ("T3 2026" in
+    French), 2026 -> "2026", 2026-W05 -> "week 5 of 2026" ("Woche 5 des Jahres 2026").
+    An ISO week is numbered as ISO 8601 numbers it, whatever the locale's own week rules.
+    """
+    period = Period.parse(label)
+    first = period.first_day
+    if period.kind == "month":
+        return format_skeleton("yMMMM", first, locale=locale)
+    if period.kind == "quarter":
+        return format_skeleton("yQQQ", first, locale=locale)
+    if period.kind == "year":
+        return format_skeleton("y", first, locale=locale)
+    pattern = Locale.parse(locale).datetime_skeletons.get("yw") or "'week' w 'of' Y"
+    parts = []
+    for kind, value in tokenize_pattern(str(pattern)):
+        if kind == "chars":
+            parts.append(str(value))
+        elif value[0] == "w":
+            parts.append(str(period.number).zfill(int(value[1])))
+        elif value[0] in "Yy":
+            parts.append(str(period.year))
+    return "".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,11 +188,17 @@ class Change:
 
 
 def change(
-    delta: float | None, unit: str, better_when: str, *, currency: str, locale: str
+    delta: float | None,
+    unit: str,
+    better_when: str,
+    *,
+    currency: str,
+    locale: str,
+    period_noun: str = "month",
 ) -> Change:
     """The arrow, amount and tone of `delta` (value - previous) for a fact of `unit`."""
     if _is_missing(delta):
-        return Change("", "no earlier month to compare", "none")
+        return Change("", f"no earlier {period_noun} to compare", "none")
     assert delta is not None
     if abs(delta) < 1e-12:
         return Change("\u2192", "no change", "same")

@@ -2,86 +2,18 @@
 
 ingest -> compute: `Inputs` (canonical pandas tables + `DataQuality`).
 compute -> translate -> render: frozen dataclasses named like the JSON; field
-order is the JSON key order of `briefing-YYYY-MM.json`.
+order is the JSON key order of `briefing-<period label>.json`.
 """
 
 from __future__ import annotations
 
-import calendar
-import zoneinfo
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from typing import Any
 
 import pandas as pd
 
-# --------------------------------------------------------------------------- period
-
-
-@dataclass(frozen=True, slots=True)
-class Period:
-    """A calendar month [start, end) in the config's time zone."""
-
-    year: int
-    month: int
-    timezone: str = "UTC"
-
-    @classmethod
-    def parse(cls, label: str, timezone: str = "UTC") -> Period:
-        year, month = label.split("-")
-        return cls(int(year), int(month), timezone)
-
-    @classmethod
-    def last_complete(cls, now: datetime, timezone: str = "UTC") -> Period:
-        local = now.astimezone(zoneinfo.ZoneInfo(timezone))
-        year, month = (local.year, local.month - 1) if local.month > 1 else (local.year - 1, 12)
-        return cls(year, month, timezone)
-
-    @property
-    def label(self) -> str:
-        return f"{self.year:04d}-{self.month:02d}"
-
-    @property
-    def tzinfo(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
-
-    @property
-    def start(self) -> datetime:
-        return datetime(self.year, self.month, 1, tzinfo=self.tzinfo)
-
-    @property
-    def end(self) -> datetime:
-        year, month = (self.year, self.month + 1) if self.month < 12 else (self.year + 1, 1)
-        return datetime(year, month, 1, tzinfo=self.tzinfo)
-
-    @property
-    def start_utc(self) -> pd.Timestamp:
-        return pd.Timestamp(self.start.astimezone(UTC))
-
-    @property
-    def end_utc(self) -> pd.Timestamp:
-        return pd.Timestamp(self.end.astimezone(UTC))
-
-    @property
-    def minutes(self) -> float:
-        """Real elapsed minutes (a daylight-saving month has an hour more or less)."""
-        return (self.end.astimezone(UTC) - self.start.astimezone(UTC)).total_seconds() / 60.0
-
-    @property
-    def days_in_month(self) -> int:
-        return calendar.monthrange(self.year, self.month)[1]
-
-    def previous(self) -> Period:
-        year, month = (self.year, self.month - 1) if self.month > 1 else (self.year - 1, 12)
-        return Period(year, month, self.timezone)
-
-    def next(self) -> Period:
-        year, month = (self.year, self.month + 1) if self.month < 12 else (self.year + 1, 1)
-        return Period(year, month, self.timezone)
-
-    def last_day(self) -> date:
-        return date(self.year, self.month, self.days_in_month)
-
+# the period a briefing covers lives in its own module; stages import it from here
+from briefing.periods import Period as Period
 
 # --------------------------------------------------------------------------- data quality
 

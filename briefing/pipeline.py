@@ -1,8 +1,9 @@
 """The recipe: config -> ingest -> compute -> translate -> render -> write.
 
 `build_briefing` runs the first four stages and returns a `Briefing`;
-`build` renders it and writes `briefing-YYYY-MM.{pdf,html,json}`. Rendering and
-delivery take the returned values and never re-run a stage.
+`build` renders it and writes `briefing-<label>.{pdf,html,json}` (`briefing-2026-10.pdf`,
+`briefing-2026-Q3.pdf`). Rendering and delivery take the returned values and
+never re-run a stage.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.ingest import ingest, read_slos
 from briefing.model import Briefing, DataQuality, Period
+from briefing.periods import as_kind
 from briefing.translate.glossary import Glossary, load_glossary
 from briefing.translate.words import translate
 
@@ -40,20 +42,24 @@ class BuildResult:
     warnings: tuple[str, ...] = ()
 
 
-def resolve_period(config: Config, period: str | None, *, now: datetime) -> Period:
-    """`--period`, else `period:` in the config, else the last complete month."""
-    label = period or config.period
+def resolve_period(
+    config: Config, period: str | None, *, now: datetime, kind: str | None = None
+) -> Period:
+    """The period to brief on: `--period`, else the last complete period of `--period-kind`,
+    else `period:` in the config, else the last complete month (all in the config's zone)."""
+    chosen_kind = as_kind(kind) if kind else None
+    label = period.strip() if period and period.strip() else None
+    if label is None and chosen_kind is None:
+        label = config.period
     if label is None:
-        return Period.last_complete(now, config.timezone)
-    try:
-        year, month = (int(part) for part in label.split("-"))
-        if not 1 <= month <= 12 or len(label) != 7:
-            raise ValueError(label)
-    except ValueError:
+        return Period.last_complete(now, config.timezone, chosen_kind or "month")
+    resolved = Period.parse(label, config.timezone)
+    if chosen_kind is not None and resolved.kind != chosen_kind:
         raise BriefingError(
-            f"period {label!r} is not a month like 2026-10", hint="use --period YYYY-MM"
-        ) from None
-    return Period(year, month, config.timezone)
+            f"--period {label} is a {resolved.kind} but --period-kind asks for a {chosen_kind}",
+            hint="give one of the two: --period names the period, --period-kind the last complete one",
+        )
+    return resolved
 
 
 def build_briefing(

@@ -71,7 +71,7 @@ def test_period_flag_overrides_the_config(workspace: Path, tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--period", "2026-13"], "period '2026-13' is not a month like 2026-10"),
+        (["--period", "2026-13"], "period '2026-13': there is no month 13"),
         (["--format", "docx"], "unknown format 'docx'"),
     ],
 )

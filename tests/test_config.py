@@ -151,7 +151,10 @@ delivery:
             ("timezone: UTC", "timezone: Mars/Base"),
             "briefing.yaml:4:1: timezone: unknown IANA time zone 'Mars/Base'",
         ),
-        (("period: 2026-10", "period: 2026-13"), "briefing.yaml:5:1: period: expected YYYY-MM"),
+        (
+            ("period: 2026-10", "period: 2026-13"),
+            "briefing.yaml:5:1: period: '2026-13': there is no month 13",
+        ),
         (
             ("organization: Example Corp", "organisation: Example Corp"),
             "organisation: unknown key (did you mean 'organization'?)",

@@ -14,6 +14,7 @@ from briefing.cli.common import (
     config_option,
     debug_option,
     log_format_option,
+    period_kind_option,
     period_option,
     setup_logging,
     strict_option,
@@ -38,6 +39,7 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 @click.command()
 @config_option
 @period_option
+@period_kind_option
 @click.option(
     "--format",
     "formats",
@@ -51,7 +53,7 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     type=click.Path(path_type=Path, file_okay=False),
     default=Path("out"),
     show_default=True,
-    help="Folder for briefing-YYYY-MM.{pdf,html,json}.",
+    help="Folder for briefing-PERIOD.{pdf,html,json} (briefing-2026-10.pdf, briefing-2026-Q3.pdf).",
 )
 @strict_option
 @debug_option
@@ -59,18 +61,20 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
 def build(
     config_path: Path | None,
     period: str | None,
+    period_kind: str | None,
     formats: str,
     out_dir: Path,
     strict: bool,
     debug: bool,
     log_format: str,
 ) -> None:
-    """Build the briefing for a month: PDF, HTML and JSON.
+    """Build the briefing for a period (a month unless told): PDF, HTML and JSON.
 
     \b
     Examples:
       briefing build                       # ./briefing.yaml, else the bundled sample
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
+      briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
     """
     from briefing.pipeline import build as run_build
@@ -78,7 +82,7 @@ def build(
 
     setup_logging(log_format)
     config = load_config(resolve_config_path(config_path))
-    chosen = resolve_period(config, period, now=utc_now())
+    chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     with progress_display(True) as progress:
         result = run_build(
@@ -105,9 +109,12 @@ def build(
 @click.command()
 @config_option
 @period_option
+@period_kind_option
 @strict_option
 @debug_option
-def validate(config_path: Path | None, period: str | None, strict: bool, debug: bool) -> None:
+def validate(
+    config_path: Path | None, period: str | None, period_kind: str | None, strict: bool, debug: bool
+) -> None:
     """Check briefing.yaml, the glossary and every input file without rendering.
 
     Lists each file's rows read, used and rejected (with line, column and
@@ -126,7 +133,7 @@ def validate(config_path: Path | None, period: str | None, strict: bool, debug: 
     problems = validate_glossary_files(config.glossary)
     if problems:
         raise ConfigError(problems)
-    chosen = resolve_period(config, period, now=utc_now())
+    chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     briefing = build_briefing(config, chosen, strict=False, now=utc_now())
     click.echo(f"{path}: config is valid ({len(config.services)} services, period {chosen.label})")
     for file in briefing.data_quality.files:

@@ -30,8 +30,20 @@ def period_option(func: F) -> F:
     return click.option(
         "--period",
         default=None,
-        metavar="YYYY-MM",
-        help="The month to brief on (default: `period:` in the config, else the last complete month).",
+        metavar="PERIOD",
+        help="The period to brief on: a month 2026-10, a quarter 2026-Q3, a year 2026 or an ISO "
+        "week 2026-W05 (default: the last complete period of --period-kind if given, else "
+        "`period:` in the config, else the last complete month).",
+    )(func)
+
+
+def period_kind_option(func: F) -> F:
+    return click.option(
+        "--period-kind",
+        type=click.Choice(["month", "quarter", "year", "week"]),
+        default=None,
+        help="Without --period: the last complete period of this kind, in the config's time zone "
+        "(a scheduled quarterly briefing sends `--period-kind quarter`).",
     )(func)
 
 

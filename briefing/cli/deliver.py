@@ -16,6 +16,7 @@ from briefing.cli.common import (
     config_option,
     debug_option,
     log_format_option,
+    period_kind_option,
     period_option,
     setup_logging,
 )
@@ -53,6 +54,7 @@ def _send(
 @click.command("send")
 @config_option
 @period_option
+@period_kind_option
 @click.option("--dry-run", is_flag=True, help="Build and show what would be sent; send nothing.")
 @click.option("--force", is_flag=True, help="Send again to recipients already served.")
 @log_format_option
@@ -60,6 +62,7 @@ def _send(
 def send_command(
     config_path: Path | None,
     period: str | None,
+    period_kind: str | None,
     dry_run: bool,
     force: bool,
     log_format: str,
@@ -73,13 +76,14 @@ def send_command(
     \b
     Example:
       BRIEFING_SMTP_PASSWORD=... briefing send --period 2026-10
+      briefing send --period-kind quarter      # the last complete quarter
     """
     from briefing import pipeline
 
     setup_logging(log_format, verbose=dry_run)
     config = load_config(resolve_config_path(config_path))
     now = datetime.now(UTC)
-    resolved = pipeline.resolve_period(config, period, now=now)
+    resolved = pipeline.resolve_period(config, period, now=now, kind=period_kind)
     outcome = _send(config, resolved, force=force, dry_run=dry_run, now=now)
     if outcome.status == "already_sent":
         click.echo(
@@ -100,7 +104,8 @@ def send_command(
 
 @click.group("schedule")
 def schedule_group() -> None:
-    """Send the briefing on a schedule: `delivery.schedule` (cron expression and zone).
+    """Send the briefing on a schedule: `delivery.schedule` (cron expression, zone and the
+    kind of period each run sends: `period: month|quarter|year|week`, default month).
 
     \b
     Example:
@@ -167,7 +172,7 @@ def emit_command(
     path = resolve_config_path(config_path).resolve()
     config = load_config(path)
     schedule = _schedule_config(config)
-    if config.period is not None:
+    if config.period is not None and schedule.period == "month":
         log.warning(
             "%s pins period: %s, so every scheduled run sends that month; "
             "remove it to send the last complete month",
@@ -220,7 +225,8 @@ def emit_command(
 def run_command(config_path: Path | None, no_catch_up: bool, log_format: str, debug: bool) -> None:
     """Run in the foreground and send the briefing whenever `delivery.schedule` is due.
 
-    Sends the last complete month at each due time, catches up one run missed
+    Sends the last complete period of `delivery.schedule.period` (a month unless
+    set) at each due time, catches up one run missed
     while stopped, never sends a period twice (the ledger), stops on SIGTERM.
 
     \b

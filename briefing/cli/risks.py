@@ -15,7 +15,7 @@ from briefing.errors import BriefingError
 from briefing.ingest import find_reader
 from briefing.ingest.context import ReadContext
 from briefing.ingest.tables import concat_tables
-from briefing.model import Period
+from briefing.pipeline import resolve_period
 
 
 @click.group("risks")
@@ -77,11 +77,7 @@ def _incident_history(config: Config) -> pd.DataFrame:
             where=None,
             hint="add sources.incidents to briefing.yaml (e.g. - {path: exports/incidents.csv})",
         )
-    period = (
-        Period.parse(config.period, config.timezone)
-        if config.period
-        else Period.last_complete(datetime.now(UTC), config.timezone)
-    )
+    period = resolve_period(config, None, now=datetime.now(UTC))
     ctx = ReadContext(config, period, frozenset(s.id for s in config.services))
     frames = []
     for entry in config.sources.incidents:

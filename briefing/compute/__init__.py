@@ -84,7 +84,7 @@ def compute(
 
     loss = loss_in(period, incidents.items)
     if incidents.previous_count is not None:
-        # last month's value, from the same exports, for the change shown on page 1
+        # the previous period's value, from the same exports, for the change shown on page 1
         before = compute_incidents(
             inputs.incidents,
             inputs.sli,

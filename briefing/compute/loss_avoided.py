@@ -69,7 +69,7 @@ def compute_loss_avoided(
     """The three components of loss avoided in `period`, their sum, and its p10-p90 range."""
     prices = {s.id: s.cost_per_minute for s in services}
     window = baseline_window(incidents, policy.baseline, period)
-    response = faster_response(items, policy.baseline, window, prices, policy)
+    response = faster_response(items, policy.baseline, window, prices, policy, noun=period.kind)
     parts = [
         _Part(_response_component(response), response.samples),
         _prevented(controls, risks, prices, policy, period),
@@ -172,7 +172,14 @@ def _prevented(
             samples += weights[rid] * (one - _occurrence_cost(risk, price))
     total_events = int(inside["events"].sum()) if len(inside) else 0
     basis = _prevented_basis(
-        len(inside), total_events, claimed_rows, claimed_events, no_chance, no_risk, outside
+        len(inside),
+        total_events,
+        claimed_rows,
+        claimed_events,
+        no_chance,
+        no_risk,
+        outside,
+        period.kind,
     )
     p10, p90 = _range(samples)
     component = LossComponent("prevented", amount, basis, p10, p90, tuple(lines))
@@ -187,12 +194,13 @@ def _prevented_basis(
     no_chance: int,
     no_risk: int,
     outside: int,
+    noun: str,
 ) -> str:
     if rows == 0:
-        text = "No events stopped by controls were recorded this month, so none is claimed."
+        text = f"No events stopped by controls were recorded this {noun}, so none is claimed."
     else:
         text = (
-            f"Controls stopped {_count(events, 'event')} this month ({_count(rows, 'record')}); "
+            f"Controls stopped {_count(events, 'event')} this {noun} ({_count(rows, 'record')}); "
             f"{_count(claimed_events, 'event')} count, each valued at the chance it would have "
             "caused an outage times what one such outage costs: (time to notice + time to fix) "
             "x share of users affected x cost of a minute of downtime."
@@ -208,7 +216,7 @@ def _prevented_basis(
         )
     if outside:
         skipped.append(
-            f"{_count(outside, 'record')} dated outside this month count in their own month"
+            f"{_count(outside, 'record')} dated outside this {noun} count in their own {noun}"
         )
     if skipped:
         text += " " + "; ".join(skipped).capitalize() + "."
@@ -300,8 +308,9 @@ def _reduction_basis(count: int, worse: int, period: Period) -> str:
         return "No risk in the register gives its figures from before a fix, so no reduction is claimed."
     text = (
         f"{_count(count, 'risk')} in the register {'is' if count == 1 else 'are'} described before and "
-        "after a fix: the yearly cost before minus the yearly cost now, for the part of the year this "
-        f"month covers ({period.minutes:,.0f} of {MINUTES_PER_YEAR:,.0f} minutes)."
+        "after a fix: the yearly cost before minus the yearly cost now, for the part of the year "
+        f"{'the calendar year' if period.kind == 'year' else 'this ' + period.kind} covers "
+        f"({period.minutes:,.0f} of {MINUTES_PER_YEAR:,.0f} minutes)."
     )
     if worse:
         text += f" {_count(worse, 'risk')} that became costlier {'counts' if worse == 1 else 'count'} as zero."
@@ -329,8 +338,11 @@ def _count(n: int, noun: str) -> str:
 # --------------------------------------------------------------------------- how we got these numbers
 
 
-def assumptions(risks: RiskSummary, loss: LossAvoided, policy: Policy) -> list[str]:
-    """ "How we got these numbers": every input, assumption and formula in plain words."""
+def assumptions(
+    risks: RiskSummary, loss: LossAvoided, policy: Policy, *, noun: str = "month"
+) -> list[str]:
+    """ "How we got these numbers": every input, assumption and formula in plain words
+    (`noun` names the period: month, quarter, year, week)."""
     threshold = f"{risks.threshold_fraction:.0%}"
     text = [
         "A year counts as 365.25 days, which is 525,960 minutes.",
@@ -373,11 +385,11 @@ def assumptions(risks: RiskSummary, loss: LossAvoided, policy: Policy) -> list[s
         "Events stopped by controls: number of events x chance each would have caused an outage x "
         "(time to notice + time to fix) x share of users affected x cost of a minute of downtime, "
         "using the figures of the risk each event would have caused. Only events dated inside "
-        "the month count."
+        f"the {noun} count."
     )
     text.append(
         "Risks made smaller: (yearly cost before the fix - yearly cost now) x minutes in the "
-        "month / 525,960."
+        f"{noun} / 525,960."
     )
     # each component's own basis sentence is printed beside its amount under "Loss avoided"
     text.append("Where a chance, a risk or a time of notice is not known, nothing is claimed.")

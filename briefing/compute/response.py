@@ -97,7 +97,10 @@ def faster_response(
     window: Window | None,
     prices: Mapping[str, float],
     policy: Policy,
+    *,
+    noun: str = "month",
 ) -> ResponseResult:
+    """Minutes saved against the reference times; `noun` names the period in the basis."""
     undetected = sum(1 for item in items if item.ttd_minutes is None or item.ttr_minutes is None)
     if not baseline.configured:
         basis = (
@@ -131,7 +134,7 @@ def faster_response(
     samples = None
     if window_ok and window is not None and any(o.uses_window for o in outages):
         samples = _bootstrap(outages, window, prices, policy)
-    basis = _basis(lines, outages, baseline, window, undetected, policy.trials, len(items))
+    basis = _basis(lines, outages, baseline, window, undetected, policy.trials, len(items), noun)
     return ResponseResult(amount, basis, samples, tuple(lines))
 
 
@@ -216,10 +219,11 @@ def _basis(
     undetected: int,
     trials: int,
     total: int,
+    noun: str,
 ) -> str:
     faster = sum(len(line["incidents"]) for line in lines if line["minutes_saved"] > 0)
     parts = [
-        f"{faster} of this month's {_plural(total, 'incident')} {'was' if faster == 1 else 'were'} "
+        f"{faster} of this {noun}'s {_plural(total, 'incident')} {'was' if faster == 1 else 'were'} "
         "noticed and fixed faster than "
         "before; each minute saved is valued at the cost of a minute of downtime times the share "
         "of users affected."

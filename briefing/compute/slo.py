@@ -8,7 +8,7 @@ formulas then run over minutes.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime
 
 import numpy as np
 import pandas as pd
@@ -166,19 +166,25 @@ def _figures(
 
 
 def _burn(inside: pd.DataFrame, budget_events: float, period: Period) -> tuple[BurnPoint, ...]:
-    """Budget remaining at the end of each local day of the period (ISO time of that end)."""
+    """Budget remaining at the end of each local day of the period (ISO time of that end).
+
+    A year has a point every seventh day from 1 January and one at its end (53 points
+    rather than 365); weeks, months and quarters have one point a day.
+    """
     if inside.empty or budget_events <= 0:
         return ()
-    local_day = inside["timestamp"].dt.tz_convert(period.timezone).dt.day
-    bad_by_day = (inside["total"] - inside["good"]).groupby(local_day.to_numpy()).sum()
-    bad_by_day = bad_by_day.reindex(range(1, period.days_in_month + 1), fill_value=0)
-    remaining = 1.0 - bad_by_day.cumsum().to_numpy() / budget_events
-    points = []
-    for day, value in zip(bad_by_day.index, remaining, strict=True):
-        # the end of the local day: the next local midnight (wall-clock arithmetic in the zone)
-        end_of_day = period.start.replace(day=int(day)) + timedelta(days=1)
-        points.append(BurnPoint(at=end_of_day.isoformat(), budget_remaining=float(value)))
-    return tuple(points)
+    ends = period.day_ends()
+    if period.kind == "year":
+        ends = ends[6::7] + ([ends[-1]] if len(ends) % 7 else [])
+    # rows are sorted by time: bad events before each local midnight, by binary search
+    bad_so_far = np.concatenate(([0], (inside["total"] - inside["good"]).cumsum().to_numpy()))
+    stamps = pd.DatetimeIndex(inside["timestamp"])
+    cut = stamps.searchsorted(pd.DatetimeIndex([end.astimezone(UTC) for end in ends]))
+    remaining = 1.0 - bad_so_far[cut] / budget_events
+    return tuple(
+        BurnPoint(at=end.isoformat(), budget_remaining=float(value))
+        for end, value in zip(ends, remaining, strict=True)
+    )
 
 
 def _projection(

@@ -46,7 +46,6 @@ def parse_with_marks(text: str, path: Path) -> tuple[dict[str, tuple[int, int]],
 
 
 PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
-PERIOD_LABEL = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -190,6 +189,20 @@ class FieldChecker:
             self.problem("locale", f"unknown locale {name!r} (e.g. en_GB, en_US, de_DE)")
             return "en_GB"
         return name.replace("-", "_")
+
+    def period(self, value: Any, keypath: str) -> str | None:
+        """A period label (2026-10, 2026-Q3, 2026, 2026-W05), written as briefing labels it."""
+        label = self.string(value, keypath)
+        if not label:
+            return None
+        from briefing.errors import BriefingError
+        from briefing.periods import Period
+
+        try:
+            return Period.parse(label).label
+        except BriefingError as err:
+            self.problem(keypath, err.message.removeprefix("period "))
+            return None
 
     def timezone(self, value: Any, keypath: str) -> str | None:
         name = self.string(value, keypath)

@@ -8,7 +8,6 @@ from typing import Any
 
 from briefing.config.fields import (
     ENV_NAME,
-    PERIOD_LABEL,
     SERVICE_ID,
     FieldChecker,
     format_from_extension,
@@ -60,10 +59,7 @@ class ConfigChecker(FieldChecker):
         currency = self.currency(data.get("currency"))
         locale = self.locale(data.get("locale"))
         timezone = self.timezone(data.get("timezone"), "timezone") or "UTC"
-        period = self.string(data.get("period"), "period")
-        if period is not None and not PERIOD_LABEL.match(period):
-            self.problem("period", f"expected YYYY-MM (e.g. 2026-10), got {period!r}")
-            period = None
+        period = self.period(data.get("period"), "period")
         services = self.services(data.get("services"))
         sources = self.sources(data.get("sources"))
         glossary = tuple(
@@ -373,7 +369,7 @@ class ConfigChecker(FieldChecker):
         schedule = None
         if data.get("schedule") is not None:
             raw = self.mapping(data.get("schedule"), "delivery.schedule")
-            self.keys(raw, {"cron", "timezone"}, "delivery.schedule")
+            self.keys(raw, {"cron", "timezone", "period"}, "delivery.schedule")
             cron = self.string(raw.get("cron"), "delivery.schedule.cron", required=True) or ""
             if cron:
                 try:
@@ -383,7 +379,13 @@ class ConfigChecker(FieldChecker):
                 except (ValueError, KeyError) as err:
                     self.problem("delivery.schedule.cron", f"not a valid cron expression: {err}")
             tz = self.timezone(raw.get("timezone"), "delivery.schedule.timezone") or "UTC"
-            schedule = ScheduleConfig(cron, tz)
+            kind = self.string(raw.get("period"), "delivery.schedule.period") or "month"
+            if kind not in ("month", "quarter", "year", "week"):
+                self.problem(
+                    "delivery.schedule.period",
+                    f"expected month, quarter, year or week, got {kind!r}",
+                )
+            schedule = ScheduleConfig(cron, tz, kind)
         ledger = None
         if data.get("ledger") is not None:
             text = self.string(data.get("ledger"), "delivery.ledger") or ""

@@ -161,6 +161,7 @@ class EmailConfig:
 class ScheduleConfig:
     cron: str
     timezone: str = "UTC"
+    period: str = "month"  # the kind of period each run sends: month | quarter | year | week
 
 
 @dataclass(frozen=True, slots=True)

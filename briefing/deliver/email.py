@@ -35,6 +35,7 @@ from briefing.config import EmailConfig
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
+from briefing.translate.words import period_words
 
 DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -102,7 +103,7 @@ def render_subject(template: str, briefing: Briefing) -> str:
     """The subject from `delivery.email.subject` ({organization}, {period}, {headline}, {figure})."""
     values = {
         "organization": briefing.organization,
-        "period": filters.month_label(briefing.period.start, briefing.locale),
+        "period": filters.period_name(briefing.period.label, briefing.locale),
         "period_label": briefing.period.label,
         "headline": briefing.headline.text.rstrip(". "),
         "figure": headline_figure(briefing),
@@ -131,23 +132,31 @@ def _environment() -> jinja2.Environment:
 
 def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> dict[str, object]:
     locale, currency = briefing.locale, briefing.currency
+    words = period_words(briefing.period.label)
     facts = []
     for fact in briefing.facts[:5]:
         moved = filters.change(
-            fact.change, fact.unit, fact.better_when, currency=currency, locale=locale
+            fact.change,
+            fact.unit,
+            fact.better_when,
+            currency=currency,
+            locale=locale,
+            period_noun=words.noun,
         )
+        better_or_worse = moved.tone in ("better", "worse")
         facts.append(
             {
                 "text": fact.text,
                 "change": f"{moved.arrow} {moved.text}".strip()
-                + (f", {moved.tone} than last month" if moved.tone in ("better", "worse") else ""),
+                + (f", {moved.tone} than last {words.noun}" if better_or_worse else ""),
                 "tone": moved.tone,
             }
         )
     headline = briefing.headline
     return {
         "organization": briefing.organization,
-        "month": filters.month_label(briefing.period.start, locale),
+        "period_name": filters.period_name(briefing.period.label, locale),
+        "period_words": words,
         "figure": headline_figure(briefing),
         "headline": headline,
         "due": filters.day(headline.due, locale, briefing.timezone) if headline.due else "",

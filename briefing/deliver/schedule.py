@@ -5,7 +5,8 @@
   zone in OnCalendar=, a Kubernetes CronJob with spec.timeZone).
 - `run_schedule` is `briefing schedule run`: a foreground loop that sleeps until
   the next due time (croniter, in the zone, daylight-saving changes included),
-  sends the last complete month at that time, catches up the latest slot missed
+  sends the last complete period of `delivery.schedule.period` (month by default;
+  quarter, year or week) at that time, catches up the latest slot missed
   while it was down (once), and records every slot it served in the ledger so a
   restart never serves one twice. A wall-clock time that occurs twice when the
   clocks go back is one slot.
@@ -26,6 +27,7 @@ from briefing.config import ScheduleConfig
 from briefing.deliver.ledger import Ledger
 from briefing.errors import BriefingError
 from briefing.model import Period
+from briefing.translate.words import PERIOD_WORDS
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +55,10 @@ def slot_key(slot: datetime, schedule: ScheduleConfig) -> str:
     return f"{local.replace(tzinfo=None).isoformat(timespec='minutes')} {schedule.timezone}"
 
 
-def period_due(slot: datetime, timezone: str) -> Period:
-    """The period a slot sends: the last complete month at that time, in the config's zone."""
-    return Period.last_complete(slot, timezone)
+def period_due(slot: datetime, timezone: str, kind: str = "month") -> Period:
+    """The period a slot sends: the last complete period of `kind` at that time, in the
+    config's zone (a run on 2 October with `quarter` sends Q3)."""
+    return Period.last_complete(slot, timezone, kind)
 
 
 def run_schedule(
@@ -82,7 +85,7 @@ def run_schedule(
         if ledger.slot_done(key):
             log.info("slot %s was already served", key)
             return
-        period = period_due(slot, timezone)
+        period = period_due(slot, timezone, schedule.period)
         log.info(
             "%s: sending %s (slot %s, %s UTC)",
             why,
@@ -137,8 +140,18 @@ DAY_NAMES = ("Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat")
 UNIT = "briefing-send"
 
 
-def _command(config_path: str, python: str) -> list[str]:
-    return [python, "-m", "briefing", "send", "--config", config_path, "--log-format", "json"]
+def _send_arguments(schedule: ScheduleConfig) -> list[str]:
+    """`send`'s arguments after the config: a kind other than month is asked for by name."""
+    kind = [] if schedule.period == "month" else ["--period-kind", schedule.period]
+    return [*kind, "--log-format", "json"]
+
+
+def _command(schedule: ScheduleConfig, config_path: str, python: str) -> list[str]:
+    return [python, "-m", "briefing", "send", "--config", config_path, *_send_arguments(schedule)]
+
+
+def _adjective(schedule: ScheduleConfig) -> str:
+    return PERIOD_WORDS[schedule.period].adjective
 
 
 def emit_cron(
@@ -151,11 +164,11 @@ def emit_cron(
     parts = [f"cd {shlex.quote(workdir)}"]
     if env_file:
         parts.append(f"set -a && . {shlex.quote(env_file)} && set +a")
-    parts.append(shlex.join(_command(config_path, python)))
+    parts.append(shlex.join(_command(schedule, config_path, python)))
     log_file = shlex.quote(str(_parent(config_path) / "briefing-send.log"))
     job = " && ".join(parts) + f" >> {log_file} 2>&1"
     return (
-        f"# briefing: email the monthly risk briefing ({schedule.cron}, {schedule.timezone}).\n"
+        f"# briefing: email the {_adjective(schedule)} risk briefing ({schedule.cron}, {schedule.timezone}).\n"
         "# Install with `crontab -e`; CRON_TZ applies to the lines below it.\n"
         f"CRON_TZ={schedule.timezone}\n"
         f"{schedule.cron} {job.replace('%', chr(92) + '%')}\n"
@@ -211,11 +224,11 @@ def emit_systemd(
 ) -> dict[str, str]:
     """`briefing-send.service` (oneshot) and `briefing-send.timer` (Persistent: one catch-up)."""
     command = " ".join(
-        f'"{part}"' if " " in part else part for part in _command(config_path, python)
+        f'"{part}"' if " " in part else part for part in _command(schedule, config_path, python)
     )
     service = [
         "[Unit]",
-        "Description=Email the monthly risk briefing",
+        f"Description=Email the {_adjective(schedule)} risk briefing",
         "Wants=network-online.target",
         "After=network-online.target",
         "",
@@ -229,7 +242,7 @@ def emit_systemd(
     service += ["NoNewPrivileges=yes", "PrivateTmp=yes", ""]
     timer = [
         "[Unit]",
-        f"Description=Monthly risk briefing ({schedule.cron}, {schedule.timezone})",
+        f"Description={_adjective(schedule).capitalize()} risk briefing ({schedule.cron}, {schedule.timezone})",
         "",
         "[Timer]",
         *(f"OnCalendar={value}" for value in on_calendar(schedule)),
@@ -269,7 +282,7 @@ def emit_kubernetes(
         "name": name,
         "image": image,
         "command": ["briefing"],
-        "args": ["send", "--config", f"{workspace}/briefing.yaml", "--log-format", "json"],
+        "args": ["send", "--config", f"{workspace}/briefing.yaml", *_send_arguments(schedule)],
         "volumeMounts": [
             {"name": "workspace", "mountPath": workspace},
             {
@@ -342,7 +355,7 @@ def emit_kubernetes(
         },
     ]
     header = (
-        f"# briefing: email the monthly risk briefing ({schedule.cron}, {schedule.timezone}).\n"
+        f"# briefing: email the {_adjective(schedule)} risk briefing ({schedule.cron}, {schedule.timezone}).\n"
         f"# The volume {name}-workspace holds the input files the config names and the ledger.\n"
     )
     if password_env:

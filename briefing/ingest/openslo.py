@@ -90,7 +90,7 @@ def read_openslo(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     for doc in documents:
         if doc.kind != "SLO":
             continue
-        slo, slo_notes = _convert(doc, refs)
+        slo, slo_notes = _convert(doc, refs, ctx.period.kind)
         if slo.service in owners:
             raise doc.fail(
                 ("spec", "service"),
@@ -211,7 +211,7 @@ def _index(documents: list[Document]) -> dict[tuple[str, str], Document]:
 
 
 def _convert(
-    doc: Document, refs: dict[tuple[str, str], Document]
+    doc: Document, refs: dict[tuple[str, str], Document], period_kind: str = "month"
 ) -> tuple[SloDefinition, list[str]]:
     spec = doc.data["spec"]
     service = str(spec.get("service") or doc.name)
@@ -261,10 +261,13 @@ def _convert(
         slice_minutes = int(round(minutes))
     window, window_days, window_text = _time_window(doc, spec)
     if window_text is None:
-        notes.append(f"SLO {doc.name!r} has no timeWindow: the briefing's calendar month is used")
+        notes.append(
+            f"SLO {doc.name!r} has no timeWindow: the briefing's calendar {period_kind} is used"
+        )
     else:
         notes.append(
-            f"SLO {doc.name!r} ({window_text}): the briefing reports it over its period, a calendar month"
+            f"SLO {doc.name!r} ({window_text}): the briefing reports it over its period, "
+            f"a calendar {period_kind}"
         )
     slo = SloDefinition(
         service=service,

@@ -25,6 +25,7 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
 from briefing.render.context import burn_service, risks_largest_first
+from briefing.translate.words import period_words
 
 KINDS = ("burn", "risk_minutes", "loss_exceedance")
 
@@ -94,6 +95,17 @@ def _x(moment: datetime) -> float:
     return float(date2num(moment))  # type: ignore[no-untyped-call]  # matplotlib.dates has no types
 
 
+def _day_ticks(start: datetime, end: datetime) -> tuple[list[datetime], str]:
+    """Ticks for the burn-down's time axis: daily for a week, weekly for a month,
+    fortnightly for a quarter, on the first of each month for a year."""
+    days = (end - start).days  # same zone: calendar days
+    if days > 120:
+        firsts = [start.replace(month=m) for m in range(1, 13)] + [end]
+        return [t for t in firsts if start <= t <= end], "MMM"
+    step = 1 if days <= 7 else 7 if days <= 35 else 14
+    return [start + timedelta(days=d) for d in range(0, days + 1, step)], "MMMd"
+
+
 def _burn(briefing: Briefing) -> Figure:
     service = burn_service(briefing)
     assert service is not None
@@ -122,7 +134,7 @@ def _burn(briefing: Briefing) -> Figure:
         color=RED if ys[-1] < 0 else BLUE,
         linewidth=2.2,
         solid_capstyle="round",
-        label="this month",
+        label=f"this {period_words(briefing.period.label).noun}",
     )
     ax.set_xlim(_x(start), _x(end))
     ax.set_ylim(low - 10 if low < 0 else -10, 110)
@@ -130,9 +142,9 @@ def _burn(briefing: Briefing) -> Figure:
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
     )
-    ticks = [start + timedelta(days=d) for d in range(0, (end - start).days + 1, 7)]
+    ticks, skeleton = _day_ticks(start, end)
     ax.set_xticks(
-        [_x(t) for t in ticks], [format_skeleton("MMMd", t.date(), locale=loc) for t in ticks]
+        [_x(t) for t in ticks], [format_skeleton(skeleton, t.date(), locale=loc) for t in ticks]
     )
     ax.annotate(
         f"{filters.percent(ys[-1] / 100, loc, digits=0)} left",

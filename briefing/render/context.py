@@ -20,6 +20,7 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing, IncidentItem, RiskItem, ServiceStatus, Term
 from briefing.render import filters
 from briefing.translate.glossary import Glossary
+from briefing.translate.words import PeriodWords, period_words
 
 # --------------------------------------------------------------------------- glossary words
 
@@ -200,6 +201,7 @@ class RenderContext(TypedDict):
     timezone: str
     lang: str
     period_name: str
+    period_words: PeriodWords  # "the quarter's allowance", "better than last quarter"
     classification: str
     paper_size: str
     created: str
@@ -228,7 +230,7 @@ def build_context(
     paper_size: str,
     classification: str,
 ) -> RenderContext:
-    period_name = filters.month_label(briefing.period.start, briefing.locale)
+    period_name = filters.period_name(briefing.period.label, briefing.locale)
     header = css_string(f"{briefing.organization} \u00b7 Risk briefing \u00b7 {period_name}")
     page_css = (
         f"@page {{ size: {paper_size}; @top-left {{ content: {header}; }}"
@@ -241,6 +243,7 @@ def build_context(
         timezone=briefing.timezone,
         lang=briefing.locale.replace("_", "-"),
         period_name=period_name,
+        period_words=period_words(briefing.period.label),
         classification=classification,
         paper_size=paper_size,
         created=w3c_datetime(briefing.period.end),

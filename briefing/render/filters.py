@@ -10,10 +10,10 @@ from briefing.formatting import (
     moment,
     money,
     money_compact,
-    month_label,
     number,
     objective,
     percent,
+    period_name,
     reliability,
 )
 
@@ -27,9 +27,9 @@ __all__ = [
     "moment",
     "money",
     "money_compact",
-    "month_label",
     "number",
     "objective",
     "percent",
+    "period_name",
     "reliability",
 ]

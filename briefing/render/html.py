@@ -21,10 +21,11 @@ from briefing.render import charts as chart_module
 from briefing.render import filters
 from briefing.render.context import Words, build_context
 from briefing.translate.glossary import Glossary
+from briefing.translate.words import period_words
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
 CHART_LABELS = {
-    "burn": "Reliability allowance left over the month",
+    "burn": "Reliability allowance left over the {noun}",
     "risk_minutes": "Minutes of failure a year for each risk, against the action line",
     "loss_exceedance": "Chance of a yearly loss above each amount",
 }
@@ -67,7 +68,14 @@ def _value(ctx: Context, value: float | None, unit: str) -> str:
 
 
 def _change(ctx: Context, delta: float | None, unit: str, better_when: str) -> filters.Change:
-    return filters.change(delta, unit, better_when, currency=ctx["currency"], locale=ctx["locale"])
+    return filters.change(
+        delta,
+        unit,
+        better_when,
+        currency=ctx["currency"],
+        locale=ctx["locale"],
+        period_noun=ctx["period_words"].noun,
+    )
 
 
 @functools.cache
@@ -111,11 +119,12 @@ def paper(paper_size: str) -> str:
 
 def render_charts(briefing: Briefing) -> dict[str, Markup]:
     """The inline SVG charts the briefing has data for."""
+    noun = period_words(briefing.period.label).noun
     return {
         kind: chart_module.inline_svg(
             chart_module.render_chart(kind, briefing, fmt="svg"),
             f"chart-{kind}",
-            CHART_LABELS[kind],
+            CHART_LABELS[kind].format(noun=noun),
         )
         for kind in chart_module.KINDS
         if chart_module.available(kind, briefing)

@@ -1,4 +1,4 @@
-"""Render stage: `briefing-YYYY-MM.json`, every figure, and the JSON Schema it follows.
+"""Render stage: `briefing-<period label>.json`, every figure, and the JSON Schema it follows.
 
 `dataclasses.asdict(briefing)` through one encoder: key order is the field order of
 `briefing.model`, floats are rounded (12 significant digits, at most 6 decimals) so
@@ -58,7 +58,7 @@ def _schema_text() -> str:
 
 
 def schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of `briefing-YYYY-MM.json`, a fresh copy."""
+    """The JSON Schema (draft 2020-12) of `briefing-<period label>.json`, a fresh copy."""
     loaded: dict[str, Any] = json.loads(_schema_text())
     return loaded
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from briefing import SCHEMA_VERSION
 from briefing.config import Config
-from briefing.formatting import minutes, money, month_label
+from briefing.formatting import minutes, money, period_name
 from briefing.formatting import percent as _percent
 from briefing.model import Briefing, Fact, Findings, Headline, PeriodOut, Term
+from briefing.periods import Period
 from briefing.translate.glossary import Glossary
 
 REDACTED = "[redacted]"
@@ -53,6 +54,29 @@ def _is_phone(candidate: str) -> bool:
     return digits >= 9 and has_separator and not _DATE.match(candidate.strip())
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodWords:
+    """How the pages speak of the period's kind: "the quarter's allowance", "quarterly",
+    and the steps of its burn-down (a year's is drawn a week at a time)."""
+
+    noun: str
+    adjective: str
+    steps: str = "day by day"
+
+
+PERIOD_WORDS = {
+    "month": PeriodWords("month", "monthly"),
+    "quarter": PeriodWords("quarter", "quarterly"),
+    "year": PeriodWords("year", "yearly", "week by week"),
+    "week": PeriodWords("week", "weekly"),
+}
+
+
+def period_words(label: str) -> PeriodWords:
+    """The words for the kind of the period labelled `label` (2026-Q3 -> quarter)."""
+    return PERIOD_WORDS[Period.parse(label).kind]
+
+
 class Words:
     """Glossary phrases, remembering which terms a briefing used."""
 
@@ -82,10 +106,10 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     words = Words(glossary)
     locale, currency = config.locale, config.currency
     period = findings.period
-    month = month_label(period.start.isoformat(), locale)
+    name = period_name(period.label, locale)
     names = {s.id: s.name for s in config.services}
-    headline = _headline(findings, words, config, month, names)
-    facts = tuple(_fact_text(fact, words, locale, currency, month) for fact in findings.facts)
+    headline = _headline(findings, words, config, name, names)
+    facts = tuple(_fact_text(fact, words, locale, currency, name) for fact in findings.facts)
     items = tuple(
         replace(item, title=redact(item.title, config.policy.redact_patterns))
         for item in findings.incidents.items
@@ -119,7 +143,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
 
 
 def _headline(
-    findings: Findings, words: Words, config: Config, month: str, names: dict[str, str]
+    findings: Findings, words: Words, config: Config, name: str, names: dict[str, str]
 ) -> Headline:
     choice = findings.headline
     locale, currency = config.locale, config.currency
@@ -129,7 +153,7 @@ def _headline(
         used = percent(service.budget_consumed or 0.0, locale)
         outage = minutes(service.equivalent_outage_minutes or 0.0)
         text = (
-            f"{service.name} used {used} of its {allowance} for {month}: failures added up to "
+            f"{service.name} used {used} of its {allowance} for {name}: failures added up to "
             f"{outage} of full {words.say('downtime')}, costing about "
             f"{money(service.downtime_cost or 0.0, currency, locale)}."
         )
@@ -153,7 +177,7 @@ def _headline(
         exhausted = sum(1 for s in findings.services if s.status == "exhausted")
         text = (
             f"Our reliability work avoided an estimated {money(choice.value, currency, locale)} of "
-            f"losses in {month}"
+            f"losses in {name}"
             + (f", and no service ran out of its {allowance}." if not exhausted else ".")
         )
         spare = [names.get(s, s) for s in choice.services_with_spare]
@@ -173,10 +197,10 @@ def _headline(
     )
 
 
-def _fact_text(fact: Fact, words: Words, locale: str, currency: str, month: str) -> Fact:
+def _fact_text(fact: Fact, words: Words, locale: str, currency: str, name: str) -> Fact:
     value = fact.value
     if fact.key == "downtime_cost":
-        text = f"Service failures cost an estimated {money(value, currency, locale)} in {month}"
+        text = f"Service failures cost an estimated {money(value, currency, locale)} in {name}"
         words.say("cost of downtime")
     elif fact.key == "services_within_budget":
         text = f"{int(value)} of {fact.out_of} services stayed within their {words.say('error budget')}"
@@ -198,26 +222,27 @@ def _fact_text(fact: Fact, words: Words, locale: str, currency: str, month: str)
 def _method_notes(findings: Findings, words: Words, config: Config) -> list[str]:
     """How we got these numbers: the core's formulas in plain words."""
     period = findings.period
+    noun = PERIOD_WORDS[period.kind].noun
     allowance = words.say("error budget")
     notes = [
-        f"The month runs from {period.start.isoformat()} to {period.end.isoformat()} "
+        f"The {noun} runs from {period.start.isoformat()} to {period.end.isoformat()} "
         f"({config.timezone} time), {period.minutes:,.0f} minutes.",
         f"A service's {allowance} is the share of requests its target lets fail: a 99.9% target "
         "allows 1 failed request in 1,000. Used = failed requests / allowed failed requests.",
-        "Minutes of full outage = failed requests / all requests x minutes in the month; "
+        f"Minutes of full outage = failed requests / all requests x minutes in the {noun}; "
         "their cost = those minutes x the service's cost of downtime per hour / 60.",
-        "An incident's cost = its minutes inside the month x the share of users affected x the "
+        f"An incident's cost = its minutes inside the {noun} x the share of users affected x the "
         "cost of downtime per minute; where incidents of one service overlap, each minute is "
         "counted once, for the incident that hurt most.",
         f"An incident's share of the {allowance} = failed requests during it / allowed failed "
-        f"requests for the month; above {percent(config.policy.postmortem_share, config.locale)} "
+        f"requests for the {noun}; above {percent(config.policy.postmortem_share, config.locale)} "
         "it needs a written review.",
     ]
     try:
         from briefing.compute.loss_avoided import assumptions
     except ImportError:
         return notes
-    notes.extend(assumptions(findings.risks, findings.loss_avoided, config.policy))
+    notes.extend(assumptions(findings.risks, findings.loss_avoided, config.policy, noun=noun))
     return notes
 
 

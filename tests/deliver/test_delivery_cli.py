@@ -251,6 +251,51 @@ def test_emit_kubernetes(small_config: Path) -> None:
     assert PASSWORD not in out
 
 
+def test_emit_a_quarterly_board_briefing(plain_server: Server, tmp_path: Path) -> None:
+    """`delivery.schedule.period: quarter`: every emitted command asks for the last quarter."""
+    path = write_small_config(tmp_path, plain_server)
+    data = yaml.safe_load(path.read_text())
+    data["delivery"]["schedule"] = {
+        "cron": "0 8 2 1,4,7,10 *",
+        "timezone": "Europe/Amsterdam",
+        "period": "quarter",
+    }
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    code, out, err = run("schedule", "emit", "--config", str(path), "--target", "cron")
+    assert code == 0, err
+    assert "email the quarterly risk briefing" in out
+    job = [line for line in out.splitlines() if line.startswith("0 8 2 1,4,7,10 *")]
+    assert len(job) == 1
+    assert f"send --config {path.resolve()} --period-kind quarter --log-format json" in job[0]
+    out_dir = tmp_path / "units"
+    code, _, err = run(
+        "schedule", "emit", "--config", str(path), "--target", "systemd", "--out", str(out_dir)
+    )
+    assert code == 0, err
+    service = (out_dir / "briefing-send.service").read_text()
+    assert "Description=Email the quarterly risk briefing" in service
+    assert "--period-kind quarter --log-format json" in service
+    code, out, err = run("schedule", "emit", "--config", str(path), "--target", "kubernetes")
+    assert code == 0, err
+    cronjob = next(d for d in yaml.safe_load_all(out) if d["kind"] == "CronJob")
+    container = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"][3:5] == ["--period-kind", "quarter"]
+    # the emitted command is one `briefing send` accepts
+    code, help_text, _ = run("send", "--help")
+    assert code == 0
+    assert "--period-kind [month|quarter|year|week]" in help_text
+
+
+def test_schedule_period_must_be_a_kind(plain_server: Server, tmp_path: Path) -> None:
+    path = write_small_config(tmp_path, plain_server)
+    data = yaml.safe_load(path.read_text())
+    data["delivery"]["schedule"]["period"] = "fortnight"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    code, _, err = run("schedule", "emit", "--config", str(path), "--target", "cron")
+    assert code == 1
+    assert "delivery.schedule.period: expected month, quarter, year or week, got 'fortnight'" in err
+
+
 def test_emit_without_a_schedule_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "briefing.yaml"
     path.write_text(

@@ -85,6 +85,33 @@ def test_monthly_slots_across_the_end_of_summer_time(tmp_path: Path) -> None:
     assert max(fake.sleeps) <= 300  # wakes up every 5 minutes at most
 
 
+def test_quarterly_slots_send_the_last_complete_quarter(tmp_path: Path) -> None:
+    """A board briefing at 08:00 on the 2nd of January, April, July and October."""
+    quarterly = ScheduleConfig("0 8 2 1,4,7,10 *", "Europe/Amsterdam", "quarter")
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        sends, _ = _run(ledger, quarterly, utc(2026, 9, 15), utc(2027, 4, 10), catch_up=False)
+    # CEST (+2) in October and April, CET (+1) in January
+    assert sends.calls == [
+        (utc(2026, 10, 2, 6, 0), "2026-Q3"),
+        (utc(2027, 1, 2, 7, 0), "2026-Q4"),
+        (utc(2027, 4, 2, 6, 0), "2027-Q1"),
+    ]
+    with Ledger(tmp_path / "ledger.sqlite") as ledger:
+        assert [row[1] for row in ledger.slots()] == ["2026-Q3", "2026-Q4", "2027-Q1"]
+
+
+def test_weekly_and_yearly_slots(tmp_path: Path) -> None:
+    # Mondays 07:00: the ISO week that ended the night before, across the new year
+    weekly = ScheduleConfig("0 7 * * 1", "Europe/Amsterdam", "week")
+    with Ledger(tmp_path / "weekly.sqlite") as ledger:
+        sends, _ = _run(ledger, weekly, utc(2026, 12, 27), utc(2027, 1, 12), catch_up=False)
+    assert [label for _, label in sends.calls] == ["2026-W52", "2026-W53", "2027-W01"]
+    yearly = ScheduleConfig("0 9 5 1 *", "Europe/Amsterdam", "year")
+    with Ledger(tmp_path / "yearly.sqlite") as ledger:
+        sends, _ = _run(ledger, yearly, utc(2026, 12, 1), utc(2027, 1, 6), catch_up=False)
+    assert sends.calls == [(utc(2027, 1, 5, 8, 0), "2026")]
+
+
 def test_nightly_slot_runs_once_when_the_clocks_go_back(tmp_path: Path) -> None:
     """02:30 happens twice on 25 October 2026 in Amsterdam; it is one slot."""
     with Ledger(tmp_path / "ledger.sqlite") as ledger:

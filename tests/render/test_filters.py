@@ -103,7 +103,7 @@ def test_dates_in_the_locale_and_the_briefing_zone() -> None:
         filters.moment("2026-10-03T14:02:00+00:00", "en_GB", "Europe/Amsterdam")
         == "3 Oct 2026, 16:02"
     )
-    assert filters.month_label("2026-10-01T00:00:00+02:00", "de_DE") == "Oktober 2026"
+    assert filters.period_name("2026-10", "de_DE") == "Oktober 2026"
 
 
 def test_change_tone_follows_better_when() -> None:
