@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from briefing.compute.by_service import split_by_service
 from briefing.compute.headline import choose_headline
 from briefing.compute.incidents import compute_incidents
 from briefing.compute.slo import Objective, compute_service, objective_for
@@ -50,7 +51,7 @@ def compute(
     from briefing.compute.risk import compute_risks
 
     targets = objectives(config, inputs)
-    sli_by_service = {sid: rows for sid, rows in inputs.sli.groupby("service", sort=False)}
+    sli_by_service = split_by_service(inputs.sli)
     empty = inputs.sli.iloc[0:0]
     services = tuple(
         compute_service(

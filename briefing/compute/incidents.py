@@ -80,7 +80,10 @@ def compute_incidents(
                 [s for s, r in zip(spans, records, strict=True) if r["service"] == service]
             )
         )
-    in_window = sli[(sli["timestamp"] >= start - pd.Timedelta(days=1)) & (sli["timestamp"] < end)]
+    # only the services with incidents: a large table is never copied whole
+    affected = sli["service"].isin({str(r["service"]) for r in records})
+    stamps = sli["timestamp"]
+    in_window = sli[affected & (stamps >= start - pd.Timedelta(days=1)) & (stamps < end)]
     bad_by_service = {
         str(service): (rows, _bucket_step(rows["timestamp"].sort_values()))
         for service, rows in in_window.groupby("service", sort=False)
