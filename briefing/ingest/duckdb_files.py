@@ -197,32 +197,34 @@ def read_metrics_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
 
 def _stream_window(
     con: Any, checked: str, window: dict[str, datetime], counts: np.ndarray
-) -> list[np.ndarray]:
-    """The window's valid rows as `code, t, good, total`; counts every row by outcome."""
+) -> list[tuple[np.ndarray, ...]]:
+    """The window's valid rows, batch by batch, as `code, t, good, total`; counts every row
+    by outcome."""
     query = (
         "SELECT reject, code, epoch_us(ts) AS t, good, total "
         f"FROM ({checked}) WHERE ts >= $start AND ts < $end"
     )
-    names = ("code", "t", "good", "total")
-    parts: list[list[np.ndarray]] = [[] for _ in names]
+    parts = []
     for batch in con.sql(query, params=window).to_arrow_reader(BATCH_ROWS):
         reject = batch.column("reject").to_numpy(zero_copy_only=False)
         counts += np.bincount(reject, minlength=checks.CODES)[: checks.CODES]
         ok = reject == 0
         kept = batch if ok.all() else batch.filter(pa.array(ok))
-        for index, name in enumerate(names):
-            # a copy, so the batch's buffers go as soon as the next batch comes
-            parts[index].append(np.array(kept.column(name).to_numpy(zero_copy_only=False)))
-    return [_join(p) for p in parts]
+        parts.append(
+            tuple(
+                kept.column(name).to_numpy(zero_copy_only=False)
+                for name in ("code", "t", "good", "total")
+            )
+        )
+    return parts
 
 
 def _join(parts: list[np.ndarray]) -> np.ndarray:
-    """The parts as one int64 array, each part let go once copied (memory stays near 1x)."""
+    """The parts as one int64 array."""
     size = sum(len(p) for p in parts)
     result = np.empty(size, dtype=np.int64)
     at = 0
-    while parts:
-        part = parts.pop(0)
+    for part in parts:
         result[at : at + len(part)] = part
         at += len(part)
     return result
@@ -249,40 +251,48 @@ def sli_frame(
 
 
 def _sum_repeats(
-    columns: list[np.ndarray],
+    parts: list[tuple[np.ndarray, ...]],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Rows (`code, t, good, total`, taken from the list) sorted by service and timestamp,
-    rows repeating a key summed into one; the count of repeats.
+    """Rows (batches of `code, t, good, total`, taken from the list) sorted by service and
+    timestamp, rows repeating a key summed into one; the count of repeats.
 
     Timestamps on a grid (every minute, every 5 minutes...) number the cells of a
     services x steps table, and counting into the cells sorts and sums in one
     linear pass; sparse or irregular timestamps are sorted instead.
     """
-    code, t = columns[0], columns[1]
-    if len(code) == 0:
-        return code, t, columns[2], columns[3], 0
-    low = int(t.min())
-    cell = t - low
-    step = int(np.gcd.reduce(cell)) or 1
-    slots = int(cell.max()) // step + 1
-    cells = (int(code.max()) + 1) * slots
-    if cells > 4 * len(t) + 1_000_000:
-        del cell
+    parts[:] = [p for p in parts if len(p[0])]  # the caller's list: emptied as we go
+    if not parts:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, empty, empty, 0
+    n = sum(len(p[0]) for p in parts)
+    low = min(int(p[1].min()) for p in parts)
+    high = max(int(p[1].max()) for p in parts)
+    step = int(np.gcd.reduce([int(np.gcd.reduce(p[1] - low)) for p in parts])) or 1
+    slots = (high - low) // step + 1
+    cells = (max(int(p[0].max()) for p in parts) + 1) * slots
+    if cells > 4 * n + 1_000_000:
+        columns = [_join([p[i] for p in parts]) for i in range(4)]
+        parts.clear()
         return _sort_and_sum(*columns)
-    cell //= step
-    cell += code * slots
-    del code, t
-    columns[:2] = []  # let go of the caller's copies too
+    cell = np.empty(n, dtype=np.int64)
+    at = 0
+    for index, (code, t, good, total) in enumerate(parts):
+        target = cell[at : at + len(t)]
+        np.subtract(t, low, out=target)
+        target //= step
+        target += code.astype(np.int64) * slots
+        at += len(t)
+        parts[index] = (good, total)  # the batch's service and time columns can go
     occupied = np.bincount(cell, minlength=cells)
     ids = np.flatnonzero(occupied)
     del occupied
-    repeated = len(cell) - len(ids)
     sums = []
-    while columns:  # good, then total; float64 sums are exact below 2**53 events per bucket
-        values = columns.pop(0)
+    for _ in ("good", "total"):  # float64 sums are exact below 2**53 events per bucket
+        values = _join([p[0] for p in parts])
+        parts[:] = [p[1:] for p in parts]
         sums.append(np.bincount(cell, weights=values, minlength=cells)[ids].astype(np.int64))
         del values
-    return ids // slots, low + (ids % slots) * step, sums[0], sums[1], repeated
+    return ids // slots, low + (ids % slots) * step, sums[0], sums[1], n - len(ids)
 
 
 def _sort_and_sum(
