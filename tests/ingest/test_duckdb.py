@@ -215,3 +215,26 @@ def test_incident_rejections_name_file_and_line(tmp_path: Path) -> None:
     assert rejection.column == "severity"
     assert rejection.reason.endswith("(incidents/b.csv)")
     assert sorted(loaded.table["id"].tolist()) == ["A-1", "B-1"]
+
+
+def test_irregular_timestamps_are_sorted_and_summed(tmp_path: Path) -> None:
+    """Timestamps a microsecond apart make no grid worth counting into: the rows are sorted."""
+    (tmp_path / "sli.csv").write_text(
+        "timestamp,service,good,total\n"
+        "2026-10-01T01:00:00Z,search,4,5\n"
+        "2026-10-01T00:00:00.000001Z,search,2,2\n"
+        "2026-10-01T00:00:00Z,search,1,1\n"
+        "2026-10-01T01:00:00Z,search,3,3\n",
+        encoding="utf-8",
+    )
+    config = write_config(tmp_path, "  metrics: [{format: duckdb, path: sli.csv}]\n")
+    loaded = read_metrics_duckdb(config.sources.metrics[0], context(config))
+    table = loaded.table
+    assert [str(t) for t in table["timestamp"]] == [
+        "2026-10-01 00:00:00+00:00",
+        "2026-10-01 00:00:00.000001+00:00",
+        "2026-10-01 01:00:00+00:00",
+    ]
+    assert table["good"].tolist() == [1, 2, 4 + 3]
+    assert table["total"].tolist() == [1, 2, 5 + 3]
+    assert "1 rows repeated" in loaded.quality[0].notes[0]
