@@ -97,13 +97,27 @@ def parse_matrix(data: Any, label: str, where: Location, query_name: str) -> lis
                 hint=f"aggregate to one series per service: sum by ({label}) (...)",
             )
         seen[service] = metric
-        values = item.get("values") or []
+        times, numbers = _points(item.get("values") or [])
+        series.append(Series(service, times, numbers))
+    return series
+
+
+def _points(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """`[[time, "value"], ...]` -> int64 seconds and float64 values (NaN where not a number).
+
+    Converted column-wise by numpy; a point numpy cannot take sends the series
+    through the point-by-point conversion.
+    """
+    try:
+        pairs = np.array(values, dtype=object).reshape(len(values), 2)
+        times = np.rint(pairs[:, 0].astype(np.float64)).astype(np.int64)
+        return times, pairs[:, 1].astype(np.float64)
+    except (ValueError, TypeError):
         times = np.fromiter(
             (int(round(float(p[0]))) for p in values), dtype=np.int64, count=len(values)
         )
         numbers = np.fromiter((_number(p[1]) for p in values), dtype=np.float64, count=len(values))
-        series.append(Series(service, times, numbers))
-    return series
+        return times, numbers
 
 
 def _number(text: Any) -> float:
@@ -156,8 +170,10 @@ def build_sli(
             where=Location(display),
             hint="check the metric names, labels and time range (try the query in the Prometheus web UI)",
         )
-    long = pd.concat(frames, ignore_index=True)
-    wide = long.groupby(["service", "t"], sort=True).first().reset_index()
+    wide = _aligned(good if good is not None else bad, "good" if good is not None else "bad", total)
+    if wide is None:
+        long = pd.concat(frames, ignore_index=True)
+        wide = long.groupby(["service", "t"], sort=True).first().reset_index()
     for name in ("good", "bad", "total"):
         if name not in wide.columns:
             wide[name] = np.nan
@@ -196,6 +212,30 @@ def build_sli(
     loaded = read_metrics_table(table, proxy, ctx, fmt)
     quality = _relocate(loaded.quality[0], wide, display, fmt, notes)
     return Loaded(table=loaded.table, quality=(quality,), notes=loaded.notes)
+
+
+def _aligned(first: list[Series] | None, name: str, total: list[Series]) -> pd.DataFrame | None:
+    """The wide table directly, when both queries have the same services at the same times
+    (the usual answer); else None and the caller joins them point by point."""
+    if first is None:
+        return None
+    by_service = {s.service: s for s in first}
+    if len(by_service) != len(total) or set(by_service) != {s.service for s in total}:
+        return None
+    ordered = sorted(total, key=lambda s: s.service)
+    if any(not np.array_equal(by_service[s.service].times, s.times) for s in ordered):
+        return None
+    sizes = [len(s.times) for s in ordered]
+    return pd.DataFrame(
+        {
+            "service": np.repeat([s.service for s in ordered], sizes),
+            "t": np.concatenate([s.times for s in ordered]) if ordered else [],
+            name: np.concatenate([by_service[s.service].values for s in ordered])
+            if ordered
+            else [],
+            "total": np.concatenate([s.values for s in ordered]) if ordered else [],
+        }
+    )
 
 
 def _relocate(
