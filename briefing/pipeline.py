@@ -115,8 +115,12 @@ def build(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    pdf_variant: str | None = None,
 ) -> BuildResult:
-    """All stages; writes the requested files under `out_dir` when given."""
+    """All stages; writes the requested files under `out_dir` when given.
+
+    `pdf_variant` (e.g. "pdf/a-3b") replaces `report.pdf_variant` for this build.
+    """
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise BriefingError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
@@ -128,6 +132,7 @@ def build(
     if progress:
         progress("Rendering " + ", ".join(formats))
     from briefing.render import render
+    from briefing.render.templates import Look
 
     wanted = list(formats)
     if "pdf" in wanted and "html" not in wanted:
@@ -138,6 +143,8 @@ def build(
         glossary=glossary,
         paper_size=config.report.paper_size,
         classification=config.report.classification,
+        look=Look.of(config.report),
+        pdf_variant=pdf_variant or config.report.pdf_variant,
     )
     warnings = tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
     outputs = {k: v for k, v in outputs.items() if k in formats}

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing.translate.export import anchor, search_text, write_glossary
+from briefing.render.glossary_page import write_glossary
+from briefing.translate.export import anchor, search_text
 from briefing.translate.glossary import Glossary, load_glossary
+from tests.axe_support import axe_script, violations
 
 CHROMIUM = Path("/usr/bin/chromium")
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -193,3 +195,16 @@ def test_screenshot_for_the_docs(page) -> None:  # type: ignore[no-untyped-def]
     assert target.stat().st_size > 10_000
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert os.access(target, os.R_OK)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_no_serious_or_critical_violation(
+    browser, page_url: str, width: int, scheme: str
+) -> None:  # type: ignore[no-untyped-def]
+    script = axe_script()
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(page_url)
+    assert violations(page, script) == []
+    context.close()

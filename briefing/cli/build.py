@@ -20,6 +20,7 @@ from briefing.cli.common import (
     strict_option,
 )
 from briefing.config import load_config, packaged_sample_config, resolve_config_path
+from briefing.config.values import PDF_VARIANTS
 from briefing.errors import BriefingError
 
 
@@ -55,6 +56,12 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     show_default=True,
     help="Folder for briefing-PERIOD.{pdf,html,json} (briefing-2026-10.pdf, briefing-2026-Q3.pdf).",
 )
+@click.option(
+    "--pdf-variant",
+    type=click.Choice(PDF_VARIANTS, case_sensitive=False),
+    default=None,
+    help="Archival PDF (PDF/A-3b, the JSON attached); default: report.pdf_variant.",
+)
 @strict_option
 @debug_option
 @log_format_option
@@ -64,6 +71,7 @@ def build(
     period_kind: str | None,
     formats: str,
     out_dir: Path,
+    pdf_variant: str | None,
     strict: bool,
     debug: bool,
     log_format: str,
@@ -76,6 +84,7 @@ def build(
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
       briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
+      briefing build --pdf-variant pdf/a-3b  # for the records archive
     """
     from briefing.pipeline import build as run_build
     from briefing.pipeline import resolve_period, utc_now
@@ -93,6 +102,7 @@ def build(
             strict=strict,
             now=utc_now(),
             progress=progress,
+            pdf_variant=pdf_variant.lower() if pdf_variant else None,
         )
     headline = result.briefing.headline
     click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
@@ -158,33 +168,73 @@ def validate(
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-@click.option("--force", is_flag=True, help="Overwrite an existing briefing.yaml.")
-def init(directory: Path, force: bool) -> None:
+@click.option("--force", is_flag=True, help="Overwrite an existing briefing.yaml (or templates).")
+@click.option(
+    "--templates",
+    "with_templates",
+    is_flag=True,
+    help="Also copy the packaged templates into DIRECTORY/templates to change the look.",
+)
+def init(directory: Path, force: bool, with_templates: bool) -> None:
     """Scaffold a workspace: briefing.yaml, example exports and a risk register.
 
     Copies the bundled sample (a fictional retailer) so `briefing build` works
-    at once; then replace its exports with yours.
+    at once; then replace its exports with yours. With --templates, also copies
+    the packaged templates to templates/ (in an existing workspace: only them);
+    a file there replaces the packaged one of the same name, so keep only the
+    ones you change.
 
     \b
-    Example:
+    Examples:
       briefing init my-briefing && cd my-briefing && briefing build
+      briefing init --templates      # in a workspace: start your own look
     """
-    source = packaged_sample_config().parent
     target = directory / "briefing.yaml"
-    if target.exists() and not force:
+    scaffold = not (with_templates and target.exists() and not force)
+    if scaffold and target.exists() and not force:
         raise BriefingError(
             f"{target} already exists", hint="use --force to overwrite it, or choose another folder"
         )
+    if with_templates:
+        _check_templates_free(directory / TEMPLATES_DIR, force)
     directory.mkdir(parents=True, exist_ok=True)
+    if scaffold:
+        _copy_tree(packaged_sample_config().parent, directory)
+    if with_templates:
+        from briefing.render.templates import PACKAGED
+
+        _copy_tree(PACKAGED, directory / TEMPLATES_DIR)
+        if scaffold:
+            with target.open("a", encoding="utf-8") as handle:
+                handle.write(
+                    "\n# The look: files in templates/ replace the packaged ones of the same name\n"
+                    f"report:\n  templates: {TEMPLATES_DIR}\n"
+                )
+        else:
+            click.echo(f"Next: add `report: {{templates: {TEMPLATES_DIR}}}` to {target}")
+    if scaffold:
+        click.echo(f"Next: cd {directory} && briefing build")
+
+
+TEMPLATES_DIR = "templates"
+
+
+def _check_templates_free(folder: Path, force: bool) -> None:
+    if folder.exists() and any(folder.iterdir()) and not force:
+        raise BriefingError(
+            f"{folder} already holds templates",
+            hint="use --force to overwrite them with the packaged ones",
+        )
+
+
+def _copy_tree(source: Path, destination_root: Path) -> None:
     for item in sorted(source.rglob("*")):
         if item.is_dir() or "__pycache__" in item.parts:
             continue
-        relative = item.relative_to(source)
-        destination = directory / relative
+        destination = destination_root / item.relative_to(source)
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(item, destination)
         click.echo(f"wrote {destination}")
-    click.echo(f"Next: cd {directory} && briefing build")
 
 
 COMMANDS: list[click.Command] = [build, validate, init]

@@ -37,8 +37,12 @@ def _send(
     from briefing import pipeline
     from briefing.deliver import deliver
 
+    email = config.delivery.email
+    variant = email.pdf_variant if email is not None else None
+
     def build() -> pipeline.BuildResult:
-        return pipeline.build(config, period, formats=("pdf",))
+        # delivery.email.pdf_variant: the email may attach the archival PDF (JSON inside)
+        return pipeline.build(config, period, formats=("pdf",), pdf_variant=variant)
 
     return deliver(
         config,

@@ -239,15 +239,22 @@ def export_command(
       briefing glossary export --format html --out out/glossary.html
       briefing glossary export --format md --out docs/glossary.md
     """
-    from briefing.translate.export import render_glossary, write_glossary
+    from briefing.render.glossary_page import render_glossary, write_glossary
+    from briefing.render.templates import Look
 
     glossary = _load(config_path, glossary_paths)
+    look = Look()
+    path = config_path if config_path is not None else Path("briefing.yaml")
+    if config_path is not None or path.is_file():
+        from briefing.config import load_config
+
+        look = Look.of(load_config(path).report)  # the workspace's templates and palette
     if out is not None and str(out) == "-":
-        click.echo(render_glossary(glossary, fmt, title=title), nl=False)
+        click.echo(render_glossary(glossary, fmt, title=title, look=look), nl=False)
         return
     target = out if out is not None else Path(f"glossary.{fmt}")
     try:
-        write_glossary(glossary, fmt, target, title=title)
+        write_glossary(glossary, fmt, target, title=title, look=look)
     except OSError as err:
         raise BriefingError(
             f"cannot write the glossary: {err.strerror}", hint="choose another --out path"

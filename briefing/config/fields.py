@@ -216,6 +216,34 @@ class FieldChecker:
         return name
 
 
+HEX_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+def hex_colour(text: str) -> str | None:
+    """`#abc` or `#AABBCC` as `#aabbcc`; None when `text` is not a hex colour."""
+    if not HEX_COLOUR.match(text):
+        return None
+    digits = text[1:].lower()
+    return "#" + ("".join(c * 2 for c in digits) if len(digits) == 3 else digits)
+
+
+def image_media_type(data: bytes) -> str | None:
+    """The media type of an image by its content (image/png, image/svg+xml), else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"<"):
+        import io
+        import xml.etree.ElementTree as ET
+
+        try:
+            for _event, element in ET.iterparse(io.BytesIO(data), ("start",)):
+                return "image/svg+xml" if element.tag.rpartition("}")[2] == "svg" else None
+        except ET.ParseError:
+            return None
+    return None
+
+
 def iso_day(value: Any) -> Any:
     import datetime as _datetime
 

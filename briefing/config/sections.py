@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from briefing.config.fields import (
     ENV_NAME,
     SERVICE_ID,
-    FieldChecker,
     format_from_extension,
     iso_day,
     kind_of,
 )
+from briefing.config.look import LookChecker
 from briefing.config.values import (
     DEFAULT_IMPACT_BY_SEVERITY,
     DEFAULT_SUBJECT,
@@ -32,9 +31,10 @@ from briefing.config.values import (
     Sources,
 )
 from briefing.config.warehouse import check_duckdb_path, check_sql
+from briefing.patterns import check_pattern
 
 
-class ConfigChecker(FieldChecker):
+class ConfigChecker(LookChecker):
     """Validates the plain data of briefing.yaml section by section."""
 
     def config(self, data: dict[str, Any]) -> Config | None:
@@ -257,12 +257,9 @@ class ConfigChecker(FieldChecker):
         headline = self.headline(data.get("headline"))
         patterns = self.string_list(data.get("redact_patterns"), "policy.redact_patterns")
         for i, pattern in enumerate(patterns):
-            try:
-                re.compile(pattern)
-            except re.error as err:
-                self.problem(
-                    f"policy.redact_patterns[{i}]", f"not a valid regular expression: {err}"
-                )
+            refused = check_pattern(pattern)  # the linear-time engine the patterns run in
+            if refused is not None:
+                self.problem(f"policy.redact_patterns[{i}]", f"cannot be used: {refused}")
         seed = self.number(data.get("seed"), "policy.seed", default=defaults.seed, low=0)
         trials = self.number(
             data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000
@@ -408,6 +405,7 @@ class ConfigChecker(FieldChecker):
             "attempts",
             "backoff_seconds",
             "timeout_seconds",
+            "pdf_variant",
         }
         self.keys(data, allowed, "delivery.email")
         host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
@@ -469,11 +467,16 @@ class ConfigChecker(FieldChecker):
                 low_open=True,
             )
             or 30.0,
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "delivery.email.pdf_variant"),
         )
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
-        self.keys(data, {"paper_size", "classification"}, "report")
+        self.keys(
+            data,
+            {"paper_size", "classification", "templates", "logo", "palette", "pdf_variant"},
+            "report",
+        )
         paper = self.string(data.get("paper_size"), "report.paper_size", default="A4") or "A4"
         if paper.lower() not in ("a4", "letter"):
             self.problem("report.paper_size", f"expected A4 or Letter, got {paper!r}")
@@ -482,4 +485,8 @@ class ConfigChecker(FieldChecker):
             paper_size="A4" if paper.lower() == "a4" else "Letter",
             classification=self.string(data.get("classification"), "report.classification")
             or "Confidential",
+            templates=self.template_folder(data.get("templates")),
+            logo=self.logo(data.get("logo")),
+            palette=self.palette(data.get("palette")),
+            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
         )

@@ -155,6 +155,9 @@ class EmailConfig:
     attempts: int = 4
     backoff_seconds: float = 2.0
     timeout_seconds: float = 30.0
+    pdf_variant: str | None = (
+        None  # attach this PDF variant (e.g. pdf/a-3b) instead of the report's
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +175,32 @@ class Delivery:
 
 
 @dataclass(frozen=True, slots=True)
+class Palette:
+    """The briefing's colours (`report.palette`), as #rrggbb: CSS, charts and email.
+
+    The defaults are told apart by readers with any common colour-vision deficiency
+    (a blue and an orange, after Okabe and Ito), and dark enough for text on white.
+    """
+
+    accent: str = "#1f4e79"  # structure: rules, links, the chart's main line
+    good: str = "#005f99"  # better, healthy, within limits
+    bad: str = "#a94400"  # worse, spent, needs action
+    neutral: str = "#59616b"  # unchanged, no data, reference lines
+
+
+PALETTE_KEYS = ("accent", "good", "bad", "neutral")
+PDF_VARIANTS = ("pdf/a-3b",)
+MAX_LOGO_BYTES = 1_000_000
+
+
+@dataclass(frozen=True, slots=True)
 class Report:
     paper_size: str = "A4"  # A4 | Letter
     classification: str = "Confidential"
+    templates: Path | None = None  # a folder whose files replace the packaged templates by name
+    logo: Path | None = None  # PNG or SVG, embedded on the cover, in the HTML and the email
+    palette: Palette = field(default_factory=Palette)
+    pdf_variant: str | None = None  # None: a tagged PDF; "pdf/a-3b": archival, JSON attached
 
 
 @dataclass(frozen=True, slots=True)

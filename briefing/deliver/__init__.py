@@ -39,6 +39,7 @@ from briefing.deliver.ledger import Ledger
 from briefing.deliver.smtp import check_security, send_message
 from briefing.errors import BriefingError, DeliveryError, Location
 from briefing.model import Briefing, Period
+from briefing.render.templates import Look
 
 log = logging.getLogger(__name__)
 
@@ -120,20 +121,26 @@ def recipients_of(email: EmailConfig) -> list[tuple[str, str]]:
     return result
 
 
-def email_fingerprint(input_hash: str, email: EmailConfig) -> str:
-    """The build's input hash plus what the email adds: its templates and subject."""
-    digest = hashlib.sha256(f"{input_hash}|{email.subject}|".encode())
-    for path in sorted(TEMPLATES.glob("email.*.j2")):
+def email_fingerprint(input_hash: str, email: EmailConfig, look: Look | None = None) -> str:
+    """The build's input hash plus what the email adds: templates, subject, look.
+
+    The look counts the workspace's override templates (names and bytes), the
+    logo and the palette, so changing any of them renders the email afresh.
+    """
+    digest = hashlib.sha256(f"{input_hash}|{email.subject}|{email.pdf_variant}|".encode())
+    for path in sorted(TEMPLATES.glob("*.j2")) + sorted(TEMPLATES.glob("*.css")):
         digest.update(path.read_bytes())
+    digest.update((look or Look()).fingerprint().encode())
     return digest.hexdigest()
 
 
-def render_charts(briefing: Briefing) -> dict[str, bytes]:
-    """The email's charts as PNG; none when the chart renderer is not available."""
+def render_charts(briefing: Briefing, look: Look | None = None) -> dict[str, bytes]:
+    """The email's charts as PNG, in the workspace's palette."""
     from briefing.render.charts import available, render_chart
 
+    palette = (look or Look()).palette
     return {
-        kind: render_chart(kind, briefing, fmt="png")
+        kind: render_chart(kind, briefing, fmt="png", palette=palette)
         for kind in CHART_KINDS
         if available(kind, briefing)
     }
@@ -142,11 +149,13 @@ def render_charts(briefing: Briefing) -> dict[str, bytes]:
 def render_parts(config: Config, built: Built) -> EmailParts:
     if "pdf" not in built.outputs:
         raise BriefingError("the build made no PDF to attach", hint="build with the pdf format")
+    look = Look.of(config.report)
     return render_email(
         built.briefing,
         pdf=built.outputs["pdf"],
-        charts=render_charts(built.briefing),
+        charts=render_charts(built.briefing, look),
         subject_template=email_config(config).subject,
+        look=look,
     )
 
 
@@ -184,7 +193,9 @@ def deliver(
                 earlier=earlier.finished_at or earlier.started_at,
             )
 
-        fingerprint = email_fingerprint(input_hash, email) if input_hash else None
+        fingerprint = (
+            email_fingerprint(input_hash, email, Look.of(config.report)) if input_hash else None
+        )
         cached = ledger.load_build(label, fingerprint) if fingerprint else None
         if cached is not None:
             log.info("reusing the email of %s: its inputs have not changed", label)

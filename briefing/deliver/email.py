@@ -2,15 +2,19 @@
 
 `render_email()` turns a `Briefing`, its PDF and its charts (PNG) into
 `EmailParts`: subject, plain text, HTML with every style inlined (mail clients
-drop <style> blocks and SVG) and images referenced by Content-ID. `build_message()`
-wraps the parts with the headers of one send:
+drop <style> blocks and SVG) and images referenced by Content-ID. The email
+looks like page 1 of the briefing: the workspace's logo and palette, the
+headline figure with its caption, the decision, the facts, the burn-down chart
+(its alt text the chart's description). Its templates come from the same
+environment as the briefing's, so `report.templates` overrides them too.
+`build_message()` wraps the parts with the headers of one send:
 
     multipart/mixed
       multipart/alternative
         text/plain            the headline, the decision, the facts
         multipart/related
           text/html           inline CSS, <img src="cid:...">
-          image/png ...       one per chart, by Content-ID
+          image/png ...       the logo (PNG or SVG) and one PNG per chart, by Content-ID
       application/pdf         the full briefing, attached
 
 Bcc recipients get the message through the SMTP envelope only, never a header.
@@ -26,19 +30,20 @@ from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from email.utils import format_datetime
-from pathlib import Path
 
 import css_inline
-import jinja2
 
 from briefing.config import EmailConfig
+from briefing.config.fields import image_media_type
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
+from briefing.render.chart_text import chart_texts
+from briefing.render.templates import PACKAGED, Look, environment, render_template
 from briefing.translate.words import period_words
 
 DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES = PACKAGED
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,18 +124,9 @@ def render_subject(template: str, briefing: Briefing) -> str:
     return " ".join(subject.split())  # no line breaks in a header
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=lambda name: bool(name and name.endswith(".html.j2")),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
-def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> dict[str, object]:
+def _context(
+    briefing: Briefing, pdf_name: str, chart_cids: dict[str, str], look: Look, logo_cid: str
+) -> dict[str, object]:
     locale, currency = briefing.locale, briefing.currency
     words = period_words(briefing.period.label)
     facts = []
@@ -146,6 +142,9 @@ def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> d
         better_or_worse = moved.tone in ("better", "worse")
         facts.append(
             {
+                "value": filters.format_value(
+                    fact.value, fact.unit, currency=currency, locale=locale
+                ),
                 "text": fact.text,
                 "change": f"{moved.arrow} {moved.text}".strip()
                 + (f", {moved.tone} than last {words.noun}" if better_or_worse else ""),
@@ -153,16 +152,25 @@ def _context(briefing: Briefing, pdf_name: str, chart_cids: dict[str, str]) -> d
             }
         )
     headline = briefing.headline
+    env = environment(look.templates)
+    names = {s.id: s.name for s in briefing.services}
     return {
         "organization": briefing.organization,
         "period_name": filters.period_name(briefing.period.label, locale),
         "period_words": words,
         "figure": headline_figure(briefing),
         "headline": headline,
+        "service_name": names.get(headline.service or "", headline.service or ""),
         "due": filters.day(headline.due, locale, briefing.timezone) if headline.due else "",
         "facts": facts,
         "charts": chart_cids,
+        "chart_text": chart_texts(briefing, env, list(chart_cids)),
         "pdf_name": pdf_name,
+        "logo": logo_cid,
+        "colours": look.colours,
+        "locale": locale,
+        "currency": currency,
+        "timezone": briefing.timezone,
     }
 
 
@@ -172,20 +180,26 @@ def render_email(
     pdf: bytes,
     charts: dict[str, bytes] | None = None,
     subject_template: str = DEFAULT_SUBJECT,
+    look: Look | None = None,
 ) -> EmailParts:
-    """The email's parts for `briefing`: text, HTML with inlined CSS, chart PNGs, the PDF."""
+    """The email's parts for `briefing`: text, HTML with inlined CSS, logo and chart images, the PDF."""
+    look = look or Look()
     label = briefing.period.label
     pdf_name = f"briefing-{label}.pdf"
     images: list[tuple[str, bytes]] = []
+    logo_cid = ""
+    if look.logo:
+        logo_cid = f"logo-{label}@briefing"
+        images.append((logo_cid, look.logo))
     cids: dict[str, str] = {}
     for kind, png in (charts or {}).items():
         cid = f"{kind}-{label}@briefing"
         cids[kind] = cid
         images.append((cid, png))
-    env = _environment()
-    context = _context(briefing, pdf_name, cids)
-    text = env.get_template("email.txt.j2").render(context)
-    html = css_inline.inline(env.get_template("email.html.j2").render(context))
+    env = environment(look.templates)
+    context = _context(briefing, pdf_name, cids, look, logo_cid)
+    text = render_template(env, "email.txt.j2", context)
+    html = css_inline.inline(render_template(env, "email.html.j2", context))
     return EmailParts(
         period=label,
         subject=render_subject(subject_template, briefing),
@@ -220,9 +234,11 @@ def build_message(
     msg.set_content(parts.text)
     msg.add_alternative(parts.html, subtype="html")
     html_part = next(part for part in msg.iter_parts() if part.get_content_subtype() == "html")
-    for cid, png in parts.images:
+    for cid, data in parts.images:
+        subtype = (image_media_type(data) or "image/png").split("/")[1]
+        extension = "svg" if subtype == "svg+xml" else subtype
         html_part.add_related(
-            png, "image", "png", cid=f"<{cid}>", filename=cid.split("@")[0] + ".png"
+            data, "image", subtype, cid=f"<{cid}>", filename=f"{cid.split('@')[0]}.{extension}"
         )
     msg.add_attachment(parts.pdf, "application", "pdf", filename=parts.pdf_name)
     return msg

@@ -13,11 +13,18 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from briefing.config import Config, SourceEntry
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext, Reader
+from briefing.ingest.counts import check_total
+from briefing.ingest.overlaps import (
+    count_incidents_once,
+    refuse_files_listed_twice,
+    refuse_overlapping_metrics,
+)
 from briefing.ingest.tables import check_table, concat_tables
 from briefing.model import FileQuality, Inputs, Period, SloDefinition
 
@@ -97,13 +104,28 @@ def ingest(
     quality: list[FileQuality] = []
     notes: list[str] = []
     for kind, table_name in TABLE_OF_KIND.items():
-        for entry in getattr(config.sources, kind):
+        entries = list(getattr(config.sources, kind))
+        if kind in ("metrics", "controls"):
+            refuse_files_listed_twice(entries, kind)
+        parts: list[tuple[SourceEntry, Loaded]] = []
+        for entry in entries:
             if progress is not None:
                 progress(f"Reading {display_path(entry.display, config.base_dir)}")
             loaded = _read(entry, ctx, notes)
             if loaded is None:
                 continue
             check_table(loaded.table, table_name)
+            parts.append((entry, loaded))
+        if kind == "metrics":
+            refuse_overlapping_metrics(parts)
+            check_total(
+                np.array([float(p.table["total"].sum()) for _, p in parts]),
+                Location(config.path, None, "sources.metrics"),
+                "the counts of all metrics sources",
+            )
+        if kind == "incidents":
+            parts = list(zip([e for e, _ in parts], count_incidents_once(parts), strict=True))
+        for _, loaded in parts:
             frames[table_name].append(loaded.table)
             quality.extend(loaded.quality)
             notes.extend(loaded.notes)
@@ -149,8 +171,8 @@ def display_path(path: str, base: Path) -> str:
     Keeps machine paths out of the briefing and the same inputs giving the same bytes
     wherever the workspace sits.
     """
-    if "://" in path:  # a URL (a live API, a database): shown as it is
-        return path
+    if "://" in path:
+        return path  # a live source: its URL, never a file path
     try:
         return Path(path).resolve().relative_to(base.resolve()).as_posix()
     except ValueError:

@@ -20,9 +20,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from briefing.config import SourceEntry
+from briefing.errors import Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import read_metrics_table
+from briefing.ingest.counts import MAX_COUNT, check_total
+from briefing.ingest.metrics_table import read_metrics_table
 from briefing.ingest.tables import conform
+from briefing.ingest.timestamps import HIGHEST, LOWEST
 from briefing.model import FileQuality, Rejection
 
 log = logging.getLogger(__name__)
@@ -42,17 +45,15 @@ def aggregate_batches(
     parts: list[tuple[np.ndarray, ...]] = []
     bad_rows: list[pa.Table] = []
     offset = 0
+    grand_total = 0.0
     for batch in batches:
         service = batch.column("service")
         if pa.types.is_dictionary(service.type):  # match the few distinct names, not every row
             code = pc.index_in(service.dictionary, value_set=known).take(service.indices)
         else:
             code = pc.index_in(service, value_set=known)  # null: not a configured service
-        good, total = (
-            pc.cast(batch.column("good"), pa.int64()),
-            pc.cast(batch.column("total"), pa.int64()),
-        )
-        stamp = pc.cast(batch.column("timestamp"), pa.timestamp("ns", tz="UTC"))
+        good, total = _counts(batch.column("good")), _counts(batch.column("total"))
+        stamp = _nanoseconds(batch.column("timestamp"))
         ok = pc.and_(
             pc.and_(pc.is_valid(stamp), pc.is_valid(code)),
             pc.and_(
@@ -64,12 +65,18 @@ def aggregate_batches(
         n = len(batch)
         if not pc.all(ok).as_py():
             rows = pa.array(np.arange(offset, offset + n, dtype=np.int64))
-            text = service.cast(pa.string())
-            columns = {"timestamp": stamp, "service": text, "good": good, "total": total}
+            columns = {
+                "timestamp": batch.column("timestamp"),
+                "service": service.cast(pa.string()),
+                "good": batch.column("good"),
+                "total": batch.column("total"),
+            }
             bad_rows.append(pa.table({"row": rows, **columns}).filter(pc.invert(ok)))
         kept = pa.table(
             {"code": code, "t": stamp.cast(pa.int64()), "good": good, "total": total}
         ).filter(ok)
+        grand_total += float(pc.sum(kept.column("total"), min_count=0).as_py() or 0)
+        check_total(np.array([grand_total]), Location(path), "the counts of this file")
         parts.append(_sum(*(kept.column(c).to_numpy() for c in ("code", "t", "good", "total"))))
         offset += n
     codes, times, goods, totals = _sum(*_concatenate(parts))
@@ -96,7 +103,10 @@ def aggregate_batches(
     rejections: tuple[Rejection, ...] = ()
     if rejected is not None:
         # validate the flagged rows alone to give the same reasons as the CSV reader
-        checked = read_metrics_table(rejected.drop(["row"]), entry, ctx, fmt).quality[0]
+        with_good = frozenset(str(known[int(c)]) for c in np.unique(codes))
+        checked = read_metrics_table(
+            rejected.drop(["row"]), entry, ctx, fmt, known_good=with_good
+        ).quality[0]
         lines = rejected.column("row").to_numpy() + 2
         rejections = tuple(
             replace(r, line=int(lines[r.line - 2])) if r.line is not None else r
@@ -113,6 +123,22 @@ def aggregate_batches(
         notes=tuple(notes),
     )
     return Loaded(table=conform(frame, "sli"), quality=(quality,))
+
+
+def _counts(column: pa.Array) -> pa.Array:
+    """Integer counts as int64; a count beyond `MAX_COUNT` (or any uint64 beyond int64) as null."""
+    big = pc.greater(column, pa.scalar(MAX_COUNT, pa.uint64()))
+    return pc.cast(pc.if_else(big, None, column), pa.int64())
+
+
+def _nanoseconds(column: pa.Array) -> pa.Array:
+    """Timestamps of any unit as UTC nanoseconds; those outside the readable years as null."""
+    raw = pc.cast(column, pa.int64())
+    scale = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}[column.type.unit]
+    low, high = (int(t.value) // scale for t in (LOWEST, HIGHEST))
+    inside = pc.and_(pc.greater_equal(raw, low), pc.less(raw, high))
+    nanos = pc.multiply(pc.if_else(inside, raw, None), scale)
+    return pc.cast(nanos, pa.timestamp("ns", tz="UTC"))
 
 
 def _concatenate(parts: list[tuple[np.ndarray, ...]]) -> list[np.ndarray]:

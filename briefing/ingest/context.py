@@ -29,6 +29,7 @@ class Loaded:
     quality: tuple[FileQuality, ...]
     slos: tuple[SloDefinition, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    lines: tuple[int, ...] | None = None  # the line of each table row, where the reader knows it
 
 
 Reader = Callable[[SourceEntry, ReadContext], Loaded]

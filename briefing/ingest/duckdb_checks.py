@@ -1,12 +1,13 @@
 """Ingest stage: the SQL that checks metric rows inside DuckDB (for `duckdb_files`).
 
 Each row of the files gets a `reject` code, the first failing check winning in
-the order of the generic CSV reader (`generic.read_metrics_table`), so the
-same rows are rejected for the same reasons; `REASONS` gives the words. The
+the order of the shared metrics checks (`metrics_table.read_metrics_table`), so
+the same rows are used and rejected; the listed rejections take their words
+from those checks, `REASONS` standing in should they ever not name a row. The
 expressions depend on the column types DuckDB reports: typed Parquet columns
 are used as they are, text columns (CSV) are parsed the way the CSV reader
 parses them (ISO 8601 with an offset, else in the configured zone; whole
-numbers, `1e3` included).
+numbers from 0 to `MAX_COUNT`, `1e3` included; instants from 1678 to 2261).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from briefing.errors import BriefingError, Location
+from briefing.ingest.counts import MAX_COUNT
+from briefing.ingest.timestamps import FIRST_YEAR, LAST_YEAR
 
 TIMESTAMP_EMPTY = 1
 TIMESTAMP_NOT_ISO = 2
@@ -42,9 +45,15 @@ REASONS: dict[int, tuple[str, Callable[[_Row], str]]] = {
             f"service {r['service']!r} is not in briefing.yaml services; add it to use these rows"
         ),
     ),
-    GOOD_NOT_WHOLE: ("good", lambda r: "good is not a whole number"),
+    GOOD_NOT_WHOLE: (
+        "good",
+        lambda r: f"good {r['good']!r} is not a whole number from 0 to {MAX_COUNT:,}",
+    ),
     GOOD_NEGATIVE: ("good", lambda r: "good is negative"),
-    TOTAL_NOT_WHOLE: ("total", lambda r: "total is not a whole number"),
+    TOTAL_NOT_WHOLE: (
+        "total",
+        lambda r: f"total {r['total']!r} is not a whole number from 0 to {MAX_COUNT:,}",
+    ),
     TOTAL_NEGATIVE: ("total", lambda r: "total is negative"),
     GOOD_ABOVE_TOTAL: ("good", lambda r: f"good ({r['good']}) is more than total ({r['total']})"),
 }
@@ -171,12 +180,14 @@ def checked_sql(source: str, columns: MetricColumns, known: Sequence[str] | None
                CASE
                  WHEN t.ts_empty THEN {TIMESTAMP_EMPTY}
                  WHEN t.ts_no_zone THEN {TIMESTAMP_NO_ZONE}
-                 WHEN t.ts IS NULL THEN {TIMESTAMP_NOT_ISO}
+                 WHEN t.ts IS NULL OR t.ts < TIMESTAMPTZ '{FIRST_YEAR}-01-01 00:00:00+00'
+                   OR t.ts >= TIMESTAMPTZ '{LAST_YEAR + 1}-01-01 00:00:00+00'
+                   THEN {TIMESTAMP_NOT_ISO}
                  WHEN t.svc IS NULL OR trim(t.svc) = '' THEN {SERVICE_EMPTY}
                  WHEN {code} IS NULL THEN {SERVICE_UNKNOWN}
-                 WHEN t.good IS NULL THEN {GOOD_NOT_WHOLE}
+                 WHEN t.good IS NULL OR t.good > {MAX_COUNT} THEN {GOOD_NOT_WHOLE}
                  WHEN t.good < 0 THEN {GOOD_NEGATIVE}
-                 WHEN t.total IS NULL THEN {TOTAL_NOT_WHOLE}
+                 WHEN t.total IS NULL OR t.total > {MAX_COUNT} THEN {TOTAL_NOT_WHOLE}
                  WHEN t.total < 0 THEN {TOTAL_NEGATIVE}
                  WHEN t.good > t.total THEN {GOOD_ABOVE_TOTAL}
                  ELSE 0

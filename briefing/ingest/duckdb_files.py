@@ -23,6 +23,7 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,13 @@ from briefing.config.warehouse import file_kind, match_files
 from briefing.errors import BriefingError, Location
 from briefing.ingest import duckdb_checks as checks
 from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.counts import check_total
 from briefing.ingest.engine_rows import (
     describe_source,
     metrics_window,
     require_services,
 )
-from briefing.ingest.generic import METRIC_COLUMNS
+from briefing.ingest.metrics_table import METRIC_COLUMNS, read_metrics_table
 from briefing.ingest.rows import source_timezone
 from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
 from briefing.model import FileQuality, Rejection
@@ -152,11 +154,12 @@ def read_metrics_duckdb(entry: SourceEntry, ctx: ReadContext) -> Loaded:
                 raise _no_zone_error(con, checked, files)
             rejected = int(counts[1:].sum())
             in_order = checks.checked_sql(source, columns, known)
-            listed = _list_rejections(con, in_order, files, ctx) if rejected else []
+            listed = _list_rejections(con, in_order, files, entry, ctx) if rejected else []
     except duckdb.Error as err:
         raise engine_error(err, entry, ctx) from None
     # DuckDB is closed (its memory given back) before the rows are summed
     codes, times, goods, totals, repeated = _sum_repeats(window_rows)
+    check_total(totals, Location(pattern_shown(entry, ctx)), "the counts of this source")
     rows_read = int(counts.sum())
     log.info(
         "%s: %d rows read, %d outside %s..%s (checked, not needed)",
@@ -316,13 +319,14 @@ def _sort_and_sum(
 
 
 def _list_rejections(
-    con: Any, checked: str, files: list[Path], ctx: ReadContext
+    con: Any, checked: str, files: list[Path], entry: SourceEntry, ctx: ReadContext
 ) -> list[Rejection]:
-    """The first rejected rows, file by file in order, with their line and reason.
+    """The first rejected rows, file by file in order, with their line, column and reason.
 
     Each file holding rejected rows is scanned alone, in order (DuckDB keeps the
     order of a scan without ORDER BY), so a row's position in the scan is its row
-    in the file.
+    in the file. The rows' own values then go through the shared metrics checks,
+    which word the reasons exactly as for every other metrics source.
     """
     bad_files = [
         int(row[0])
@@ -330,33 +334,43 @@ def _list_rejections(
             f"SELECT DISTINCT file_index FROM ({checked}) WHERE reject > 0 ORDER BY 1"
         ).fetchall()
     ]
-    listed: list[Rejection] = []
-    several = len(files) > 1
     query = (
-        "SELECT reject, "
-        "CASE WHEN reject > 0 THEN CAST(raw_timestamp AS VARCHAR) END AS timestamp, "
-        "CASE WHEN reject > 0 THEN svc END AS service, "
-        "CASE WHEN reject > 0 THEN CAST(raw_good AS VARCHAR) END AS good, "
-        "CASE WHEN reject > 0 THEN CAST(raw_total AS VARCHAR) END AS total "
-        f"FROM ({checked}) WHERE file_index = $index"
+        "SELECT reject, raw_timestamp AS timestamp, svc AS service, raw_good AS good, "
+        f"raw_total AS total FROM ({checked}) WHERE file_index = $index"
     )
+    rows: list[pa.Table] = []
+    places: list[tuple[int, int, int]] = []  # (file, line, code) of each listed row
     for index in bad_files:
         row = 0
-        name = shown(files[index], ctx)
         for batch in con.sql(query, params={"index": index}).to_arrow_reader(BATCH_ROWS):
             reject = batch.column("reject").to_numpy(zero_copy_only=False)
-            for position in np.flatnonzero(reject > 0):
-                values = {
-                    c: batch.column(c)[int(position)].as_py()
-                    for c in ("timestamp", "service", "good", "total")
-                }
-                column, reason = checks.REASONS[int(reject[position])]
-                text = reason(values)
-                line = row + int(position) + 2
-                listed.append(Rejection(line, column, f"{text} ({name})" if several else text))
-                if len(listed) >= MAX_LISTED_REJECTIONS:
-                    return listed
+            positions = np.flatnonzero(reject > 0)[: MAX_LISTED_REJECTIONS - len(places)]
+            if len(positions):
+                rows.append(pa.Table.from_batches([batch]).take(pa.array(positions)))
+                places.extend((index, row + int(p) + 2, int(reject[p])) for p in positions)
             row += len(batch)
+            if len(places) >= MAX_LISTED_REJECTIONS:
+                break
+        if len(places) >= MAX_LISTED_REJECTIONS:
+            break
+    if not rows:
+        return []
+    table = pa.concat_tables(rows, promote_options="permissive").drop(["reject"])
+    worded = read_metrics_table(
+        table, replace(entry, path=files[0]), ctx, "duckdb", known_good=frozenset(ctx.service_ids)
+    ).quality[0]
+    reasons = {r.line: r for r in worded.rejections if r.line is not None}
+    several = len(files) > 1
+    listed = []
+    for position, (index, line, code) in enumerate(places):
+        found = reasons.get(position + 2)
+        if found is not None:
+            column, text = found.column, found.reason
+        else:  # the shared checks took the row: say what DuckDB found
+            column, reason = checks.REASONS[code]
+            text = reason(table.slice(position, 1).to_pylist()[0])
+        name = shown(files[index], ctx)
+        listed.append(Rejection(line, column, f"{text} ({name})" if several else text))
     return listed
 
 

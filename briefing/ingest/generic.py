@@ -1,7 +1,8 @@
-"""Ingest stage: the generic formats (CSV, CSV.gz, JSON) of metrics and incidents.
+"""Ingest stage: the generic incident formats (CSV, CSV.gz, JSON), and CSV records for all readers.
 
-Metrics are parsed column-wise with pyarrow; incidents row by row with the
-csv module so each row keeps its physical line (quoted newlines included).
+Incidents are read row by row with the csv module so each row keeps its
+physical line (quoted newlines included); metrics tables are checked in
+`metrics_table`.
 A `mapping:` of our column names to the export's lets any CSV or JSON be read.
 """
 
@@ -10,22 +11,22 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.rows import RowChecks, parse_timestamps, source_timezone
+from briefing.ingest.counts import to_floats
+from briefing.ingest.rows import RowChecks, source_timezone
 from briefing.ingest.tables import conform, normalize_severity
+from briefing.ingest.timestamps import parse_timestamps
 from briefing.textfiles import check_size, load_json
 
-METRIC_COLUMNS = ("timestamp", "service", "good", "total")
 INCIDENT_FIELDS = (
     "id",
     "service",
@@ -37,106 +38,6 @@ INCIDENT_FIELDS = (
     "impact",
 )
 REQUIRED_INCIDENT_FIELDS = ("id", "service", "started_at", "resolved_at")
-
-
-# --------------------------------------------------------------------------- metrics
-
-
-def read_metrics_table(table: pa.Table, entry: SourceEntry, ctx: ReadContext, fmt: str) -> Loaded:
-    """Validate a metrics table with our four columns (from CSV or Parquet)."""
-    path = entry.path
-    assert path is not None
-    missing = [c for c in METRIC_COLUMNS if c not in table.column_names]
-    if missing:
-        raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(table.column_names)}",
-            where=Location(path, 1),
-            hint="metrics files need the columns timestamp,service,good,total",
-        )
-    n = table.num_rows
-    lines = np.arange(2, n + 2, dtype=np.int64)
-    checks = RowChecks(lines)
-    service = table.column("service").cast(pa.string()).to_pandas().astype("string")
-    # timestamps
-    ts_col = table.column("timestamp")
-    if pa.types.is_timestamp(ts_col.type):
-        if ts_col.type.tz is None:
-            tz = source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set)
-            if tz is None:
-                raise BriefingError(
-                    "column 'timestamp' holds timestamps with no time zone",
-                    where=Location(path, None, "timestamp"),
-                    hint="store UTC timestamps, or set timezone: in briefing.yaml",
-                )
-            stamps = pd.Series(ts_col.to_pandas()).dt.tz_localize(tz).dt.tz_convert("UTC")
-        else:
-            stamps = pd.Series(ts_col.to_pandas()).dt.tz_convert("UTC")
-        bad_ts = np.zeros(n, dtype=bool)
-        empty_ts = stamps.isna().to_numpy()
-    else:
-        text = pd.Series(ts_col.cast(pa.string()).to_pandas(), dtype="string")
-        stamps, bad_ts = parse_timestamps(
-            text,
-            where=Location(path),
-            lines=lines,
-            column="timestamp",
-            timezone=source_timezone(
-                dict(entry.options), ctx.config.timezone, ctx.config.timezone_set
-            ),
-        )
-        empty_ts = stamps.isna().to_numpy() & ~bad_ts
-    stamps = stamps.astype("datetime64[ns, UTC]")
-    counts = {}
-    for name in ("good", "total"):
-        col = table.column(name)
-        if pa.types.is_integer(col.type):
-            values = pd.Series(col.to_pandas(), dtype="Int64")
-        else:
-            raw = pd.Series(col.cast(pa.string()).to_pandas(), dtype="string").str.strip()
-            numbers = pd.to_numeric(raw, errors="coerce")
-            whole = numbers.notna() & (numbers == numbers.round())
-            values = numbers.where(whole).astype("Int64")
-        counts[name] = values
-    service_empty = (service.isna() | (service.str.strip() == "")).to_numpy()
-    known = set(ctx.service_ids)
-    unknown = ~service_empty & ~service.isin(known).fillna(False).to_numpy()
-    checks.reject(empty_ts, "timestamp", "timestamp is empty")
-    checks.reject(bad_ts, "timestamp", "timestamp is not ISO 8601 (e.g. 2026-10-01T00:00:00Z)")
-    checks.reject(service_empty, "service", "service is empty")
-    checks.reject(
-        unknown,
-        "service",
-        lambda i: (
-            f"service {service.iloc[i]!r} is not in briefing.yaml services; add it to use these rows"
-        ),
-    )
-    for name in ("good", "total"):
-        values = counts[name]
-        checks.reject(values.isna().to_numpy(), name, f"{name} is not a whole number")
-        checks.reject((values < 0).fillna(False).to_numpy(), name, f"{name} is negative")
-    good = counts["good"].fillna(0).astype("int64")
-    total = counts["total"].fillna(0).astype("int64")
-    checks.reject(
-        (good > total).to_numpy(),
-        "good",
-        lambda i: f"good ({good.iloc[i]}) is more than total ({total.iloc[i]})",
-    )
-    frame = pd.DataFrame({"service": service, "timestamp": stamps, "good": good, "total": total})
-    used = frame[checks.kept]
-    notes = []
-    repeated = int(used.duplicated(subset=["service", "timestamp"]).sum())
-    if repeated:
-        # e.g. one row per instance: the bucket is their sum, as with Parquet and Prometheus
-        used = used.groupby(["service", "timestamp"], sort=False, as_index=False)[
-            ["good", "total"]
-        ].sum()
-        notes.append(
-            f"{repeated:,} rows repeated a service and timestamp of another row "
-            "and were summed into its bucket"
-        )
-    return Loaded(
-        table=conform(used, "sli"), quality=(checks.quality(str(path), fmt, notes=notes),)
-    )
 
 
 # --------------------------------------------------------------------------- incidents
@@ -189,13 +90,21 @@ def resolve_columns(
     fields: tuple[str, ...],
     required: tuple[str, ...],
 ) -> dict[str, int]:
-    """Our field -> index of the export's column (first occurrence of repeated names)."""
+    """Our field -> index of the export's column; a column we read may not repeat."""
     positions: dict[str, int] = {}
     for index, name in enumerate(header):
         positions.setdefault(name, index)
     result: dict[str, int] = {}
     for field in fields:
         theirs = str(mapping.get(field, field))
+        repeats = [i + 1 for i, name in enumerate(header) if name == theirs]
+        if len(repeats) > 1:
+            raise BriefingError(
+                f"column {theirs!r} appears {len(repeats)} times in the header (columns "
+                f"{', '.join(map(str, repeats[:-1]))} and {repeats[-1]}): briefing cannot tell which to read",
+                where=Location(path, 1, theirs),
+                hint="keep one column of each name (rename or drop the others)",
+            )
         if theirs in positions:
             result[field] = positions[theirs]
         elif field in required or field in mapping:
@@ -251,10 +160,13 @@ def read_incidents_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
                 if isinstance(item, dict)
                 else None
             )
-            rows[field].append(None if value is None else str(value))
+            usable = isinstance(value, str | int | float) and not isinstance(value, bool)
+            rows[field].append(str(value) if usable else None)
     # JSON has no physical lines per row: report the 1-based position in the list
     lines = np.arange(1, len(data) + 1, dtype=np.int64)
-    return build_incidents(rows, lines, entry, ctx, "json")
+    not_object = np.array([not isinstance(item, dict) for item in data], dtype=bool)
+    first = [(not_object, None, lambda i: f"item {i + 1} is not an incident object")]
+    return build_incidents(rows, lines, entry, ctx, "json", first=first)
 
 
 def lookup_path(item: Mapping[str, Any], dotted: str) -> Any:
@@ -270,6 +182,24 @@ def lookup_path(item: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
+def folded_service_names(ctx: ReadContext) -> dict[str, str]:
+    """Service ids and business names, lower-cased -> the service id they name."""
+    folded: dict[str, str] = {i.lower(): i for i in ctx.service_ids}
+    for service in ctx.config.services:
+        folded.setdefault(service.name.strip().lower(), service.id)
+    return folded
+
+
+def _match_services(names: pd.Series, ctx: ReadContext) -> pd.Series:
+    """An export's service names -> ids: exactly, then ignoring case, then by business name."""
+    exact = names.isin(set(ctx.service_ids)).fillna(False)
+    if exact.all():
+        return names
+    folded = folded_service_names(ctx)
+    matched = names.str.lower().map(folded)
+    return names.where(exact | matched.isna(), matched).astype("string")
+
+
 def build_incidents(
     rows: Mapping[str, list[Any]],
     lines: np.ndarray,
@@ -279,6 +209,7 @@ def build_incidents(
     *,
     notes: list[str] | None = None,
     categories: list[str | None] | None = None,
+    first: Sequence[tuple[np.ndarray, str | None, str | Callable[[int], str]]] = (),
 ) -> Loaded:
     """Validate incident rows (our field names, text values) into the canonical table.
 
@@ -292,11 +223,13 @@ def build_incidents(
         {f: pd.Series(rows.get(f, [None] * len(lines)), dtype="string") for f in INCIDENT_FIELDS}
     )
     checks = RowChecks(lines)
+    for mask, column, reason in first:
+        checks.reject(mask, column, reason)
     tz = source_timezone(dict(entry.options), ctx.config.timezone, ctx.config.timezone_set)
     fmt_ts = entry.options.get("timestamp_format")
     stamps = {}
     for col in ("started_at", "detected_at", "resolved_at"):
-        stamps[col], bad = parse_timestamps(
+        parsed = parse_timestamps(
             frame[col],
             where=where,
             lines=lines,
@@ -305,10 +238,12 @@ def build_incidents(
             fmt=str(fmt_ts) if fmt_ts else None,
         )
         expected = f"the format {fmt_ts!r}" if fmt_ts else "ISO 8601 (e.g. 2026-10-03T14:02:11Z)"
-        checks.reject(bad, col, f"{col} is not a timestamp in {expected}")
+        parsed.reject_into(checks, col, f"{col} is not a timestamp in {expected}")
+        stamps[col] = parsed.values
+        notes.extend(parsed.repeated_note(col))
     ids = frame["id"].str.strip()
     checks.reject((ids.isna() | (ids == "")).to_numpy(), "id", "id is empty")
-    service = frame["service"].str.strip()
+    service = _match_services(frame["service"].str.strip(), ctx)
     known = set(ctx.service_ids)
     checks.reject((service.isna() | (service == "")).to_numpy(), "service", "service is empty")
     checks.reject(
@@ -356,7 +291,7 @@ def build_incidents(
     )
     checks.reject(sev.isna().to_numpy(), "severity", "severity is empty")
     impact_text = frame["impact"].str.strip()
-    impact = pd.to_numeric(impact_text.where(impact_text != ""), errors="coerce")
+    impact = pd.Series(to_floats(impact_text.where(impact_text != "")))
     checks.reject(
         (impact.isna() & impact_text.notna() & (impact_text != "")).to_numpy(),
         "impact",
@@ -403,5 +338,7 @@ def build_incidents(
         }
     )[keep]
     return Loaded(
-        table=conform(table, "incidents"), quality=(checks.quality(str(path), fmt, notes=notes),)
+        table=conform(table, "incidents"),
+        quality=(checks.quality(str(path), fmt, notes=notes),),
+        lines=tuple(int(x) for x in lines[keep]),
     )

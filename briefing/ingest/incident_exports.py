@@ -19,7 +19,7 @@ import pandas as pd
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents
+from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents, folded_service_names
 
 
 class IncidentRows:
@@ -28,13 +28,20 @@ class IncidentRows:
     def __init__(self) -> None:
         self.rows: dict[str, list[str | None]] = {f: [] for f in INCIDENT_FIELDS}
         self.lines: list[int] = []
+        self.malformed: list[str | None] = []  # why a row is not an incident at all
         self.acknowledged = 0  # rows whose detection time is the acknowledgement time
 
     def add(self, line: int, **values: Any) -> None:
         self.lines.append(line)
+        self.malformed.append(None)
         for field in INCIDENT_FIELDS:
-            value = values.get(field)
+            value = scalar(values.get(field))
             self.rows[field].append(None if value is None or value == "" else str(value))
+
+    def add_malformed(self, line: int, item: Any) -> None:
+        """An item of the export that is not an incident object: a rejected row, never a crash."""
+        self.add(line)
+        self.malformed[-1] = f"item {line} is {_kind(item)}, not an incident object"
 
     def build(self, entry: SourceEntry, ctx: ReadContext, fmt: str, notes: list[str]) -> Loaded:
         if self.acknowledged:
@@ -43,7 +50,46 @@ class IncidentRows:
                 f"{self.acknowledged} incident(s), so detection times include the time to respond"
             )
         lines = np.asarray(self.lines, dtype=np.int64)
-        return build_incidents(self.rows, lines, entry, ctx, fmt, notes=notes)
+        reasons = self.malformed
+        first = [
+            (
+                np.array([r is not None for r in reasons], dtype=bool),
+                None,
+                lambda i: str(reasons[i]),
+            )
+        ]
+        return build_incidents(self.rows, lines, entry, ctx, fmt, notes=notes, first=first)
+
+
+def mapping(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object, else an empty one (exports change shape between versions)."""
+    return value if isinstance(value, dict) else {}
+
+
+def listing(value: Any) -> list[Any]:
+    """`value` if it is a JSON list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def scalar(value: Any) -> str | int | float | None:
+    """Text or a number as given; objects, lists and booleans count as absent."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return None
+    return value
+
+
+def _kind(item: Any) -> str:
+    if item is None:
+        return "null"
+    if isinstance(item, bool):
+        return "true or false"
+    if isinstance(item, int | float):
+        return "a number"
+    if isinstance(item, str):
+        return "text"
+    if isinstance(item, list):
+        return "a list"
+    return "an object"
 
 
 def incident_list(data: Any, keys: tuple[str, ...], path: Path, tool: str) -> list[Any]:
@@ -74,17 +120,16 @@ class ServiceMatcher:
     """
 
     def __init__(self, entry: SourceEntry, ctx: ReadContext) -> None:
-        mapping = entry.options.get("services")
+        given = entry.options.get("services")
         self.mapping = (
-            {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, Mapping) else {}
+            {str(k): str(v) for k, v in given.items()} if isinstance(given, Mapping) else {}
         )
         self.ids = set(ctx.service_ids)
-        self.folded: dict[str, str] = {i.lower(): i for i in ctx.service_ids}
-        for service in ctx.config.services:
-            self.folded.setdefault(service.name.strip().lower(), service.id)
+        self.folded = folded_service_names(ctx)
 
     def match(self, candidates: Iterable[Any]) -> str | None:
-        names = [str(c).strip() for c in candidates if c is not None and str(c).strip()]
+        texts = (scalar(c) for c in candidates)
+        names = [str(c).strip() for c in texts if c is not None and str(c).strip()]
         for name in names:
             if name in self.mapping:
                 return self.mapping[name]
@@ -102,11 +147,11 @@ def shift(text: Any, seconds: Any) -> str | None:
     try:
         start = pd.Timestamp(str(text).strip())
         delta = float(seconds)
-    except (ValueError, TypeError):
+        if start.tzinfo is None or not 0 <= delta < 1e10:
+            return None
+        return (start + pd.Timedelta(seconds=delta)).isoformat()
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         return None
-    if start.tzinfo is None or delta != delta or delta < 0:
-        return None
-    return (start + pd.Timedelta(seconds=delta)).isoformat()
 
 
 def earliest(values: Iterable[Any]) -> str | None:
@@ -117,7 +162,7 @@ def earliest(values: Iterable[Any]) -> str | None:
             continue
         try:
             stamp = pd.Timestamp(str(value))
-        except ValueError:
+        except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
             continue
         if stamp.tzinfo is not None and (best is None or stamp < best[0]):
             best = (stamp, str(value))

@@ -17,6 +17,9 @@ from briefing.ingest.incident_exports import (
     IncidentRows,
     ServiceMatcher,
     incident_list,
+    listing,
+    mapping,
+    scalar,
     shift,
 )
 from briefing.textfiles import load_json
@@ -36,11 +39,12 @@ def read_incidentio(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     start_from_created = end_from_duration = 0
     for position, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            item = {}
+            rows.add_malformed(position, item)
+            continue
         stamps = _timestamps(item)
         started = _first(stamps, STARTED)
-        if started is None and item.get("created_at"):
-            started = item["created_at"]
+        if started is None and scalar(item.get("created_at")):
+            started = str(scalar(item["created_at"]))
             start_from_created += 1
         detected = _first(stamps, DETECTED)
         if detected is None:
@@ -50,13 +54,13 @@ def read_incidentio(entry: SourceEntry, ctx: ReadContext) -> Loaded:
         if resolved is None:
             resolved = shift(started, _duration(item, "time to resolve"))
             end_from_duration += resolved is not None
-        severity = item.get("severity") or {}
+        severity = item.get("severity")
         rows.add(
             position,
-            id=item.get("reference") or item.get("id"),
+            id=scalar(item.get("reference")) or scalar(item.get("id")),
             service=services.match(_service_values(item)),
-            title=item.get("name") or item.get("summary"),
-            severity=severity.get("name") if isinstance(severity, dict) else severity,
+            title=scalar(item.get("name")) or scalar(item.get("summary")),
+            severity=mapping(severity).get("name") if isinstance(severity, dict) else severity,
             started_at=started,
             detected_at=detected,
             resolved_at=resolved,
@@ -75,13 +79,12 @@ def read_incidentio(entry: SourceEntry, ctx: ReadContext) -> Loaded:
 
 def _timestamps(item: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for entry in item.get("incident_timestamp_values") or []:
-        if not isinstance(entry, dict):
-            continue
-        name = str((entry.get("incident_timestamp") or {}).get("name", "")).strip().lower()
-        value = (entry.get("value") or {}).get("value")
-        if name and value:
-            found.setdefault(name, str(value))
+    for entry in listing(item.get("incident_timestamp_values")):
+        entry = mapping(entry)
+        name = str(scalar(mapping(entry.get("incident_timestamp")).get("name")) or "")
+        value = scalar(mapping(entry.get("value")).get("value"))
+        if name.strip() and value:
+            found.setdefault(name.strip().lower(), str(value))
     return found
 
 
@@ -90,29 +93,25 @@ def _first(stamps: dict[str, str], names: tuple[str, ...]) -> str | None:
 
 
 def _duration(item: dict[str, Any], name: str) -> Any:
-    for metric in item.get("duration_metrics") or []:
-        if (
-            isinstance(metric, dict)
-            and str((metric.get("duration_metric") or {}).get("name", "")).lower() == name
-        ):
-            return metric.get("value_seconds")
+    for metric in listing(item.get("duration_metrics")):
+        metric = mapping(metric)
+        if str(scalar(mapping(metric.get("duration_metric")).get("name")) or "").lower() == name:
+            return scalar(metric.get("value_seconds"))
     return None
 
 
 def _service_values(item: dict[str, Any]) -> list[str]:
     values: list[str] = []
-    for field in item.get("custom_field_entries") or []:
-        if not isinstance(field, dict):
-            continue
-        name = str((field.get("custom_field") or {}).get("name", "")).lower()
+    for field in listing(item.get("custom_field_entries")):
+        field = mapping(field)
+        name = str(scalar(mapping(field.get("custom_field")).get("name")) or "").lower()
         if "service" not in name:
             continue
-        for value in field.get("values") or []:
-            if not isinstance(value, dict):
-                continue
-            option = value.get("value_option") or {}
-            catalog = value.get("value_catalog_entry") or {}
+        for value in listing(field.get("values")):
+            value = mapping(value)
+            option = mapping(value.get("value_option"))
+            catalog = mapping(value.get("value_catalog_entry"))
             for text in (option.get("value"), catalog.get("name"), value.get("value_text")):
-                if text:
+                if scalar(text):
                     values.append(str(text))
     return values

@@ -20,7 +20,7 @@ from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.batches import aggregate_batches
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
+from briefing.ingest.metrics_table import METRIC_COLUMNS, check_header, read_metrics_table
 from briefing.textfiles import check_size
 
 TYPED = {
@@ -48,16 +48,11 @@ def _streamed(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
     reader = pacsv.open_csv(
         path,
         read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES),
-        convert_options=pacsv.ConvertOptions(column_types=TYPED, strings_can_be_null=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types=TYPED, null_values=[""], strings_can_be_null=False
+        ),
     )
-    names = reader.schema.names
-    missing = [c for c in METRIC_COLUMNS if c not in names]
-    if missing:
-        raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(names)}",
-            where=Location(path, 1),
-            hint="metrics files need the columns timestamp,service,good,total",
-        )
+    check_header(reader.schema.names, path)
     if any(reader.schema.field(c).type != TYPED[c] for c in METRIC_COLUMNS):
         raise pa.ArrowInvalid("columns are not of the streamed types")
     batches = (batch.select(list(METRIC_COLUMNS)) for batch in reader)

@@ -56,7 +56,9 @@ class Document:
 
     @property
     def name(self) -> str:
-        return str((self.data.get("metadata") or {}).get("name") or "")
+        metadata = self.data.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        return str(name) if isinstance(name, str | int | float) and name != "" else ""
 
     def fail(self, field: tuple[str, ...], message: str, hint: str = "") -> BriefingError:
         probe = field
@@ -190,6 +192,8 @@ def _check_header(doc: Document) -> None:
         raise doc.fail(
             ("kind",), f"unknown kind {doc.kind!r}; expected one of {', '.join(sorted(KINDS))}"
         )
+    if not isinstance(doc.data.get("metadata"), dict):
+        raise doc.fail(("metadata",), "is required and must be a mapping holding name")
     if not doc.name:
         raise doc.fail(("metadata", "name"), "is required")
     if not isinstance(doc.data.get("spec"), dict):
@@ -228,15 +232,16 @@ def _convert(
             else "",
         )
     objectives = spec.get("objectives")
-    if (
-        not isinstance(objectives, list)
-        or len(objectives) != 1
-        or not isinstance(objectives[0], dict)
-    ):
+    if not isinstance(objectives, list) or len(objectives) != 1:
         raise doc.fail(
             ("spec", "objectives"),
             f"expected exactly one objective, found {len(objectives) if isinstance(objectives, list) else 0}",
             hint="the briefing reports one objective per service: split the SLO",
+        )
+    if not isinstance(objectives[0], dict):
+        raise doc.fail(
+            ("spec", "objectives", "0"),
+            f"an objective is a mapping (displayName, target or targetPercent), got {objectives[0]!r}",
         )
     objective = objectives[0]
     target = _target(doc, objective)
@@ -393,7 +398,10 @@ def _check_alert_policies(
     doc: Document, spec: dict[str, Any], refs: dict[tuple[str, str], Document]
 ) -> None:
     """References inside alert policies must resolve (the briefing does not alert, but a broken file is broken)."""
-    for p, policy in enumerate(spec.get("alertPolicies") or []):
+    policies = spec.get("alertPolicies") or []
+    if not isinstance(policies, list):
+        raise doc.fail(("spec", "alertPolicies"), "expected a list")
+    for p, policy in enumerate(policies):
         field = ("spec", "alertPolicies", str(p))
         if not isinstance(policy, dict):
             raise doc.fail(field, "expected an AlertPolicy or an alertPolicyRef")
@@ -404,12 +412,14 @@ def _check_alert_policies(
                     f"names AlertPolicy {policy['alertPolicyRef']!r}, which is not defined",
                 )
             continue
-        body = policy.get("spec") or {}
+        spec_of_policy = policy.get("spec")
+        body: dict[str, Any] = spec_of_policy if isinstance(spec_of_policy, dict) else {}
         for key, kind, ref in (
             ("conditions", "AlertCondition", "conditionRef"),
             ("notificationTargets", "AlertNotificationTarget", "targetRef"),
         ):
-            for i, item in enumerate(body.get(key) or []):
+            items = body.get(key) or []
+            for i, item in enumerate(items if isinstance(items, list) else []):
                 if isinstance(item, dict) and ref in item and (kind, str(item[ref])) not in refs:
                     raise doc.fail(
                         (*field, "spec", key, str(i), ref),

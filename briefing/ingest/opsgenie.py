@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from briefing.config import SourceEntry
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher, incident_list
+from briefing.ingest.incident_exports import (
+    IncidentRows,
+    ServiceMatcher,
+    incident_list,
+    listing,
+    scalar,
+)
 from briefing.textfiles import load_json
 
 CLOSED = ("resolved", "closed")
@@ -26,21 +32,23 @@ def read_opsgenie(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     start_from_created = end_from_update = 0
     for position, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            item = {}
-        started = item.get("impactStartDate")
-        if not started and item.get("createdAt"):
-            started = item["createdAt"]
+            rows.add_malformed(position, item)
+            continue
+        started = scalar(item.get("impactStartDate"))
+        if not started and scalar(item.get("createdAt")):
+            started = scalar(item["createdAt"])
             start_from_created += 1
-        resolved = item.get("impactEndDate")
-        if not resolved and str(item.get("status", "")).lower() in CLOSED and item.get("updatedAt"):
-            resolved = item["updatedAt"]
+        resolved = scalar(item.get("impactEndDate"))
+        closed = str(scalar(item.get("status")) or "").lower() in CLOSED
+        if not resolved and closed and scalar(item.get("updatedAt")):
+            resolved = scalar(item["updatedAt"])
             end_from_update += 1
-        candidates = list(item.get("impactedServices") or []) + list(item.get("tags") or [])
+        candidates = listing(item.get("impactedServices")) + listing(item.get("tags"))
         rows.add(
             position,
-            id=item.get("id") or item.get("tinyId"),
+            id=scalar(item.get("id")) or scalar(item.get("tinyId")),
             service=services.match(candidates),
-            title=item.get("message") or item.get("description"),
+            title=scalar(item.get("message")) or scalar(item.get("description")),
             severity=item.get("priority"),
             started_at=started,
             detected_at=item.get("createdAt"),

@@ -21,6 +21,9 @@ from briefing.ingest.incident_exports import (
     ServiceMatcher,
     earliest,
     incident_list,
+    listing,
+    mapping,
+    scalar,
     shift,
 )
 from briefing.textfiles import check_size, load_json
@@ -51,28 +54,31 @@ def _read_rest(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
     by_urgency = 0
     for position, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            item = {}
-        service = item.get("service") or {}
-        priority = item.get("priority") or {}
-        severity = priority.get("summary") or priority.get("name")
-        if not severity and item.get("urgency"):
-            severity = item["urgency"]
+            rows.add_malformed(position, item)
+            continue
+        service = mapping(item.get("service"))
+        priority = mapping(item.get("priority"))
+        severity = scalar(priority.get("summary")) or scalar(priority.get("name"))
+        if not severity and scalar(item.get("urgency")):
+            severity = scalar(item["urgency"])
             by_urgency += 1
         acknowledged = earliest(
-            a.get("at") for a in item.get("acknowledgements") or [] if isinstance(a, dict)
+            scalar(mapping(a).get("at")) for a in listing(item.get("acknowledgements"))
         )
         rows.acknowledged += acknowledged is not None
         rows.add(
             position,
-            id=item.get("id") or item.get("incident_number"),
+            id=scalar(item.get("id")) or scalar(item.get("incident_number")),
             service=services.match(
                 [service.get("summary"), service.get("name"), service.get("id")]
             ),
-            title=item.get("title") or item.get("summary") or item.get("description"),
+            title=scalar(item.get("title"))
+            or scalar(item.get("summary"))
+            or scalar(item.get("description")),
             severity=severity,
             started_at=item.get("created_at"),
             detected_at=acknowledged,
-            resolved_at=item.get("resolved_at") or _resolved_by_status(item),
+            resolved_at=scalar(item.get("resolved_at")) or _resolved_by_status(item),
         )
     notes = []
     if by_urgency:
@@ -85,7 +91,7 @@ def _read_rest(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
 def _resolved_by_status(item: dict[str, Any]) -> str | None:
     """Older answers lack `resolved_at`: a resolved incident's last status change is its resolution."""
     if item.get("status") == "resolved":
-        return item.get("last_status_change_at")
+        return str(scalar(item.get("last_status_change_at")) or "") or None
     return None
 
 

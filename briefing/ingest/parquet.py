@@ -18,7 +18,7 @@ from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.batches import aggregate_batches
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import METRIC_COLUMNS, read_metrics_table
+from briefing.ingest.metrics_table import METRIC_COLUMNS, check_header, read_metrics_table
 from briefing.textfiles import check_size
 
 log = logging.getLogger(__name__)
@@ -38,32 +38,31 @@ def read_metrics_parquet(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             where=Location(path),
             hint="write the file with pyarrow, pandas or Spark",
         ) from None
-    names = source.schema_arrow.names
-    missing = [c for c in METRIC_COLUMNS if c not in names]
-    if missing:
-        raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(names)}",
-            where=Location(path, None, missing[0]),
-            hint="metrics files need the columns timestamp,service,good,total",
-        )
+    check_header(source.schema_arrow.names, path, line=None)
     if _simple(source.schema_arrow):
         batches = source.iter_batches(batch_size=BATCH_ROWS, columns=list(METRIC_COLUMNS))
         return aggregate_batches(batches, entry, ctx, "parquet")
     # text or float columns: validate row by row like the CSV reader
-    table = source.read(columns=list(METRIC_COLUMNS))
+    try:
+        table = source.read(columns=list(METRIC_COLUMNS))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, OSError) as err:
+        raise BriefingError(
+            f"cannot read as Parquet: {err}",
+            where=Location(path),
+            hint="write the file with pyarrow, pandas or Spark",
+        ) from None
     return read_metrics_table(table, entry, ctx, "parquet")
 
 
 def _simple(schema: pa.Schema) -> bool:
     """Typed columns (timestamp with zone, integer counts) can be aggregated batch by batch."""
     ts = schema.field("timestamp").type
+    service = schema.field("service").type
+    if pa.types.is_dictionary(service):
+        service = service.value_type
     return (
         pa.types.is_timestamp(ts)
         and ts.tz is not None
         and all(pa.types.is_integer(schema.field(c).type) for c in ("good", "total"))
-        and (
-            pa.types.is_string(schema.field("service").type)
-            or pa.types.is_large_string(schema.field("service").type)
-            or pa.types.is_dictionary(schema.field("service").type)
-        )
+        and (pa.types.is_string(service) or pa.types.is_large_string(service))
     )

@@ -23,7 +23,7 @@ import pyarrow as pa
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import read_metrics_table
+from briefing.ingest.metrics_table import FirstCheck, read_metrics_table
 from briefing.model import FileQuality, Rejection
 from briefing.textfiles import load_json
 
@@ -38,7 +38,22 @@ class Series:
 
     service: str
     times: np.ndarray  # int64 seconds
-    values: np.ndarray  # float64
+    values: np.ndarray  # float64: NaN and +-Inf as Prometheus wrote them
+    unreadable: np.ndarray  # bool: the value was not a number at all
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one query's series came from, for messages: `the good query` or `the good file`."""
+
+    name: str  # good, bad or total
+    noun: str  # query or file
+    where: Location
+    detail: str  # the PromQL, or the file's path
+
+    @property
+    def label(self) -> str:
+        return f"the {self.name} {self.noun}"
 
 
 def parse_step(value: Any, where: Location) -> int:
@@ -46,7 +61,7 @@ def parse_step(value: Any, where: Location) -> int:
     text = str(value).strip()
     match = _DURATION.match(text)
     seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2) or "s"] if match else 0.0
-    if not match or seconds < 1 or seconds != int(seconds):
+    if not match or seconds < 1 or seconds > 366 * 86400 or seconds != int(seconds):
         raise BriefingError(
             f"step {value!r} is not a duration of whole seconds",
             where=where,
@@ -70,7 +85,8 @@ def parse_matrix(data: Any, label: str, where: Location, query_name: str) -> lis
             where=where,
             hint="fix the PromQL expression (try it in the Prometheus web UI first)",
         )
-    body = data.get("data") or {}
+    body = data.get("data")
+    body = body if isinstance(body, dict) else {}
     result_type = body.get("resultType")
     if result_type != "matrix":
         raise BriefingError(
@@ -78,9 +94,14 @@ def parse_matrix(data: Any, label: str, where: Location, query_name: str) -> lis
             where=where,
             hint="use /api/v1/query_range (not /api/v1/query) so each step is a point",
         )
+    result = body.get("result") or []
+    if not isinstance(result, list):
+        raise _malformed(query_name, "'result' is not a list", where)
     series: list[Series] = []
     seen: dict[str, dict[str, str]] = {}
-    for item in body.get("result") or []:
+    for position, item in enumerate(result, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("metric") or {}, dict):
+            raise _malformed(query_name, f"series {position} is not an object with 'metric'", where)
         metric = item.get("metric") or {}
         service = metric.get(label)
         if service is None:
@@ -89,6 +110,7 @@ def parse_matrix(data: Any, label: str, where: Location, query_name: str) -> lis
                 where=where,
                 hint=f"aggregate per service, e.g. sum by ({label}) (...), or set label: to the label naming the service",
             )
+        service = str(service)
         if service in seen:
             raise BriefingError(
                 f"the {query_name} query returns more than one series for {label}={service!r} "
@@ -97,38 +119,50 @@ def parse_matrix(data: Any, label: str, where: Location, query_name: str) -> lis
                 hint=f"aggregate to one series per service: sum by ({label}) (...)",
             )
         seen[service] = metric
-        times, numbers = _points(item.get("values") or [])
-        series.append(Series(service, times, numbers))
-    return series
+        series.append(_points(service, item.get("values") or [], query_name, position, where))
+    return merge_series([series])
 
 
-def _points(values: list[Any]) -> tuple[np.ndarray, np.ndarray]:
-    """`[[time, "value"], ...]` -> int64 seconds and float64 values (NaN where not a number).
+def _points(service: str, values: Any, query_name: str, position: int, where: Location) -> Series:
+    if not isinstance(values, list):
+        raise _malformed(query_name, f"the values of series {position} are not a list", where)
+    times = np.zeros(len(values), dtype=np.int64)
+    numbers = np.full(len(values), np.nan, dtype=np.float64)
+    unreadable = np.zeros(len(values), dtype=bool)
+    for k, point in enumerate(values):
+        if not isinstance(point, list) or len(point) != 2:
+            raise _malformed(
+                query_name, f"point {k + 1} of series {position} is not [time, value]", where
+            )
+        try:
+            stamp = float(point[0])
+            if not np.isfinite(stamp) or abs(stamp) > 1e11 or isinstance(point[0], bool):
+                raise ValueError(stamp)
+        except (TypeError, ValueError):
+            raise _malformed(
+                query_name, f"point {k + 1} of series {position} has no time in seconds", where
+            ) from None
+        times[k] = int(round(stamp))
+        try:
+            numbers[k] = float(point[1]) if isinstance(point[1], str | int | float) else np.nan
+            unreadable[k] = isinstance(point[1], bool) or not isinstance(
+                point[1], str | int | float
+            )
+        except ValueError:
+            unreadable[k] = True
+    return Series(service, times, numbers, unreadable)
 
-    Converted column-wise by numpy; a point numpy cannot take sends the series
-    through the point-by-point conversion.
-    """
-    try:
-        pairs = np.array(values, dtype=object).reshape(len(values), 2)
-        times = np.rint(pairs[:, 0].astype(np.float64)).astype(np.int64)
-        return times, pairs[:, 1].astype(np.float64)
-    except (ValueError, TypeError):
-        times = np.fromiter(
-            (int(round(float(p[0]))) for p in values), dtype=np.int64, count=len(values)
-        )
-        numbers = np.fromiter((_number(p[1]) for p in values), dtype=np.float64, count=len(values))
-        return times, numbers
 
-
-def _number(text: Any) -> float:
-    try:
-        return float(text)
-    except (TypeError, ValueError):
-        return float("nan")
+def _malformed(query_name: str, problem: str, where: Location) -> BriefingError:
+    return BriefingError(
+        f"the {query_name} answer is malformed: {problem}",
+        where=where,
+        hint="save the JSON body of /api/v1/query_range unchanged",
+    )
 
 
 def merge_series(parts: list[list[Series]]) -> list[Series]:
-    """Join chunks of the same query (later chunks extend earlier ones)."""
+    """Join chunks of the same query (later chunks extend earlier ones); a repeated time counts once."""
     by_service: dict[str, list[Series]] = {}
     for chunk in parts:
         for s in chunk:
@@ -136,19 +170,54 @@ def merge_series(parts: list[list[Series]]) -> list[Series]:
     merged = []
     for service, pieces in by_service.items():
         times = np.concatenate([p.times for p in pieces])
-        values = np.concatenate([p.values for p in pieces])
         order = np.argsort(times, kind="stable")
-        times, values = times[order], values[order]
+        times = times[order]
         keep = np.ones(len(times), dtype=bool)
         keep[1:] = times[1:] != times[:-1]
-        merged.append(Series(service, times[keep], values[keep]))
+        values = np.concatenate([p.values for p in pieces])[order][keep]
+        unreadable = np.concatenate([p.unreadable for p in pieces])[order][keep]
+        merged.append(Series(service, times[keep], values, unreadable))
     return merged
 
 
+def check_series(fetched: Mapping[str, list[Series]], origins: Mapping[str, Origin]) -> None:
+    """Every service with a total series has a good (or bad) one, and the other way round.
+
+    A missing series is never read as zero events: a typo in a metric name would
+    otherwise turn every request into a failure (or hide every failure).
+    """
+    counted = "good" if "good" in fetched else "bad"
+    pairs = ((counted, "total"), ("total", counted))
+    for name, other in pairs:
+        have = {s.service for s in fetched[other]}
+        lacking = sorted(have - {s.service for s in fetched[name]})
+        if not lacking:
+            continue
+        origin = origins[name]
+        zero = f"a missing series is never read as zero {name} events"
+        if len(lacking) == len(have):
+            problem = (
+                f"{origin.label} {'returned' if origin.noun == 'query' else 'holds'} no series, "
+                f"while {origins[other].label} has series for {', '.join(sorted(have))}: {zero}"
+            )
+        else:
+            problem = (
+                "; ".join(f"service {s} has a {other} series but no {name} series" for s in lacking)
+                + f" in {origin.label}: {zero}"
+            )
+        detail = f"\n  {origin.noun}: {origin.detail}"
+        hint = "check the metric name and labels (try the query in the Prometheus web UI)"
+        if name == "bad":
+            hint += (
+                "; if nothing failed, make the bad query return 0, e.g. "
+                "(<bad query>) or (0 * <total query>)"
+            )
+        raise BriefingError(problem + detail, where=origin.where, hint=hint)
+
+
 def build_sli(
-    good: list[Series] | None,
-    bad: list[Series] | None,
-    total: list[Series],
+    fetched: Mapping[str, list[Series]],
+    origins: Mapping[str, Origin],
     step: int,
     entry: SourceEntry,
     ctx: ReadContext,
@@ -157,83 +226,89 @@ def build_sli(
     fmt: str,
     notes: list[str],
 ) -> Loaded:
-    """Turn good (or bad) and total series into validated `sli` rows (one row per service and step)."""
-    frames = []
-    for name, series in (("good", good), ("bad", bad), ("total", total)):
-        if series is None:
-            continue
-        for s in series:
-            frames.append(pd.DataFrame({"service": s.service, "t": s.times, name: s.values}))
-    if not frames:
-        raise BriefingError(
-            "the queries returned no series for the period",
-            where=Location(display),
-            hint="check the metric names, labels and time range (try the query in the Prometheus web UI)",
+    """Turn good (or bad) and total series into validated `sli` rows (one row per service and step).
+
+    A point at time t covers (t - step, t]. Where the total has a point and the
+    good (or bad) series none, that counter did not exist during the step (it
+    appears with its first event): no such events, and the briefing says how
+    many steps were read so. A NaN, infinite or unreadable value rejects its
+    point, saying which; it is never counted as zero.
+    """
+    check_series(fetched, origins)
+    counted = "good" if "good" in fetched else "bad"
+    wide = _wide(fetched["total"], "total").merge(
+        _wide(fetched[counted], counted), on=["service", "t"], how="outer", sort=True
+    )
+    first: list[FirstCheck] = []
+    for name in ("total", counted):
+        present = wide[f"{name}_present"].fillna(False).to_numpy(dtype=bool)
+        values = wide[name].to_numpy(dtype=np.float64)
+        unreadable = wide[f"{name}_unreadable"].fillna(False).to_numpy(dtype=bool)
+        if name == "total":
+            first.append(
+                (~present, "total", f"no total point at this step (the {counted} series has one)")
+            )
+        first.append((present & unreadable, name, f"{name} value is not a number"))
+        first.append(
+            (
+                present & np.isnan(values) & ~unreadable,
+                name,
+                f"{name} is NaN (not a number), not a count",
+            )
         )
-    wide = _aligned(good if good is not None else bad, "good" if good is not None else "bad", total)
-    if wide is None:
-        long = pd.concat(frames, ignore_index=True)
-        wide = long.groupby(["service", "t"], sort=True).first().reset_index()
-    for name in ("good", "bad", "total"):
-        if name not in wide.columns:
-            wide[name] = np.nan
-    # a step with a total but no good series point had no good events (and vice versa for bad)
-    has_total = wide["total"].notna()
-    if good is not None:
-        wide.loc[has_total & wide["good"].isna(), "good"] = 0.0
-        good_values = wide["good"]
-    else:
-        wide.loc[has_total & wide["bad"].isna(), "bad"] = 0.0
-        good_values = wide["total"] - wide["bad"]
+        first.append((present & np.isinf(values), name, f"{name} is infinite, not a count"))
+    absent = ~wide[f"{counted}_present"].fillna(False).to_numpy(dtype=bool) & wide[
+        "total_present"
+    ].fillna(False).to_numpy(dtype=bool)
+    counted_values = np.where(absent, 0.0, wide[counted].to_numpy(dtype=np.float64))
+    if absent.any():
+        notes.append(
+            f"{int(absent.sum()):,} step(s) have a total but no {counted} point: "
+            f"no {counted} events in those steps (the {counted} counter did not exist yet)"
+        )
+    total_values = wide["total"].to_numpy(dtype=np.float64)
+    good_values = counted_values if counted == "good" else total_values - counted_values
     rounded = {}
     fractional = 0
-    for name, values in (("good", good_values), ("total", wide["total"])):
-        finite = np.isfinite(values.to_numpy(dtype=np.float64))
-        whole = np.round(values.where(finite, 0.0).to_numpy(dtype=np.float64))
-        fractional += int(
-            np.count_nonzero(finite & (np.abs(values.fillna(0.0).to_numpy() - whole) > 1e-9))
-        )
-        rounded[name] = pa.array(whole.astype(np.int64), mask=~finite)
+    for name, values in (("good", good_values), ("total", total_values)):
+        finite = np.isfinite(values)
+        whole = np.round(np.where(finite, values, 0.0))
+        fractional += int(np.count_nonzero(finite & (np.abs(values - whole) > 1e-9)))
+        rounded[name] = pa.array(np.where(finite, whole, np.nan), type=pa.float64())
     if fractional:
         notes.append(
             f"{fractional:,} values were fractional (Prometheus extrapolates increase()) "
             "and were rounded to whole counts per step"
         )
-    stamps = pd.to_datetime(wide["t"].to_numpy() - step, unit="s", utc=True)
+    starts = wide["t"].to_numpy(dtype=np.int64) - step
     table = pa.table(
         {
-            "timestamp": pa.array(stamps, type=pa.timestamp("ns", tz="UTC")),
+            "timestamp": pa.array(starts, type=pa.timestamp("s", tz="UTC")),
             "service": pa.array(wide["service"].astype(str).tolist(), type=pa.string()),
             "good": rounded["good"],
             "total": rounded["total"],
         }
     )
     proxy = replace(entry, path=Path(display))
-    loaded = read_metrics_table(table, proxy, ctx, fmt)
+    loaded = read_metrics_table(table, proxy, ctx, fmt, first=first)
     quality = _relocate(loaded.quality[0], wide, display, fmt, notes)
     return Loaded(table=loaded.table, quality=(quality,), notes=loaded.notes)
 
 
-def _aligned(first: list[Series] | None, name: str, total: list[Series]) -> pd.DataFrame | None:
-    """The wide table directly, when both queries have the same services at the same times
-    (the usual answer); else None and the caller joins them point by point."""
-    if first is None:
-        return None
-    by_service = {s.service: s for s in first}
-    if len(by_service) != len(total) or set(by_service) != {s.service for s in total}:
-        return None
-    ordered = sorted(total, key=lambda s: s.service)
-    if any(not np.array_equal(by_service[s.service].times, s.times) for s in ordered):
-        return None
-    sizes = [len(s.times) for s in ordered]
+def _wide(series: list[Series], name: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "service": np.repeat([s.service for s in ordered], sizes),
-            "t": np.concatenate([s.times for s in ordered]) if ordered else [],
-            name: np.concatenate([by_service[s.service].values for s in ordered])
-            if ordered
-            else [],
-            "total": np.concatenate([s.values for s in ordered]) if ordered else [],
+            "service": np.concatenate(
+                [np.full(len(s.times), s.service, dtype=object) for s in series]
+            )
+            if series
+            else np.array([], dtype=object),
+            "t": np.concatenate([s.times for s in series]) if series else np.array([], np.int64),
+            name: np.concatenate([s.values for s in series]) if series else np.array([]),
+            f"{name}_unreadable": np.concatenate([s.unreadable for s in series])
+            if series
+            else np.array([], dtype=bool),
+            f"{name}_present": True,
         }
     )
 
@@ -253,7 +328,11 @@ def _relocate(
             Rejection(None, r.column, f"{r.reason} (series service={row['service']}, point {when})")
         )
     return replace(
-        quality, path=display, format=fmt, rejections=tuple(rejections), notes=tuple(notes)
+        quality,
+        path=display,
+        format=fmt,
+        rejections=tuple(rejections),
+        notes=(*notes, *quality.notes),
     )
 
 
@@ -320,10 +399,12 @@ def read_prometheus_json(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     step = infer_step(all_series, entry, Location(display))
     notes: list[str] = []
     expect_services(all_series, entry, ctx, display, notes)
+    origins = {
+        name: Origin(name, "file", Location(path), str(path)) for name, path in files.items()
+    }
     return build_sli(
-        parsed.get("good"),
-        parsed.get("bad"),
-        parsed["total"],
+        parsed,
+        origins,
         step,
         entry,
         ctx,

@@ -14,6 +14,8 @@ import json
 import logging
 import os
 import re
+import socket
+import ssl
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -26,6 +28,7 @@ from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.prometheus import (
     DEFAULT_LABEL,
+    Origin,
     Series,
     build_sli,
     expect_services,
@@ -90,10 +93,10 @@ def read_prometheus_api(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             "(try the query in its web UI over the same range)",
         )
     expect_services(all_series, entry, ctx, url, notes)
+    origins = {name: Origin(name, "query", Location(url), query) for name, query in queries.items()}
     return build_sli(
-        fetched.get("good"),
-        fetched.get("bad"),
-        fetched["total"],
+        fetched,
+        origins,
         step,
         entry,
         ctx,
@@ -153,6 +156,7 @@ class _Client:
 
     def __init__(self, entry: SourceEntry, url: str) -> None:
         self.url = url
+        self.kind = "Prometheus"
         self.where = entry.location
         options = entry.options
         self.timeout = float(options.get("timeout_seconds") or DEFAULT_TIMEOUT_SECONDS)
@@ -218,15 +222,24 @@ class _Client:
                 )
             except requests.exceptions.SSLError as err:
                 raise BriefingError(
-                    f"TLS verification failed for {self.url}: {err}",
+                    f"{self.kind} at {self.url}: TLS verification failed: {_cause(err)}",
                     where=self.where,
                     hint="fix the server certificate, or (only for a trusted test server) set verify_tls: false",
                 ) from None
             except (requests.ConnectionError, requests.Timeout) as err:
-                last_error = f"{type(err).__name__}: {_short(err)}"
+                last_error = self._unreachable(err)
                 continue
+            except requests.RequestException as err:
+                raise BriefingError(
+                    f"{self.kind} at {self.url}: the {name} query could not be sent: {_cause(err)}",
+                    where=self.where,
+                    hint="check url: and the credentials' environment variables",
+                ) from None
             if response.status_code >= 500:
-                last_error = f"HTTP {response.status_code}: {_error_text(response)}"
+                last_error = (
+                    f"{self.kind} at {self.url} answered HTTP {response.status_code}: "
+                    f"{_error_text(response)}"
+                )
                 continue
             if response.status_code >= 400:
                 raise self._client_error(name, query, response)
@@ -241,23 +254,30 @@ class _Client:
                     hint="point url: at the Prometheus server itself (e.g. http://prometheus:9090)",
                 ) from None
         raise BriefingError(
-            f"cannot get the {name} query from {self.url} after {self.retries + 1} attempt(s): {last_error}",
+            f"{last_error} ({self.retries + 1} attempt(s), {name} query)",
             where=self.where,
-            hint="check that the server is up and reachable, or raise timeout_seconds / retries",
+            hint="check that the server is up and reachable from here, or raise timeout_seconds / retries",
         )
+
+    def _unreachable(self, err: requests.RequestException) -> str:
+        if isinstance(err, requests.Timeout) and not isinstance(
+            err, requests.exceptions.ConnectTimeout
+        ):
+            return f"{self.kind} at {self.url} did not answer within {self.timeout:g} s"
+        return f"{self.kind} at {self.url} is unreachable: {_cause(err)}"
 
     def _client_error(self, name: str, query: str, response: requests.Response) -> BriefingError:
         status = response.status_code
         text = _error_text(response)
         if status in (401, 403):
             return BriefingError(
-                f"{self.url} refused access (HTTP {status}): {text}",
+                f"{self.kind} at {self.url} refused access (HTTP {status}): {text}",
                 where=self.where,
                 hint="set bearer_token_env, or username_env and password_env, to variables holding valid credentials",
             )
         if status == 404:
             return BriefingError(
-                f"{self.url}/api/v1/query_range was not found (HTTP 404)",
+                f"{self.kind} at {self.url}: /api/v1/query_range was not found (HTTP 404)",
                 where=self.where,
                 hint="url: is the server's base address (for Mimir or Thanos include its Prometheus API prefix)",
             )
@@ -278,6 +298,35 @@ def _error_text(response: requests.Response) -> str:
     return str(body)[:300]
 
 
-def _short(err: Exception) -> str:
-    text = str(err)
+def _cause(err: BaseException) -> str:
+    """The root of a requests/urllib3 error in plain words, without their connection-pool text."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [err]
+    found: list[BaseException] = []
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        found.append(current)
+        links = [current.__cause__, current.__context__, getattr(current, "reason", None)]
+        links += [a for a in current.args if isinstance(a, BaseException)]
+        pending.extend(e for e in links if isinstance(e, BaseException))
+    for candidate in found:
+        if isinstance(candidate, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(candidate, socket.gaierror):
+            return "the host name cannot be resolved"
+        if isinstance(candidate, ConnectionResetError):
+            return "the connection was reset"
+        if isinstance(candidate, TimeoutError | socket.timeout):
+            return "no answer to the connection"
+        if isinstance(candidate, ssl.SSLError):
+            return candidate.reason or "TLS handshake failed"
+        if isinstance(candidate, OSError) and candidate.strerror:
+            return candidate.strerror[0].lower() + candidate.strerror[1:]
+    for candidate in found:
+        if type(candidate).__name__ == "RemoteDisconnected":
+            return "the server closed the connection without answering"
+    text = str(found[-1]) or type(found[-1]).__name__
     return text if len(text) < 200 else text[:200] + "..."

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from briefing.errors import Location
-from briefing.ingest.prometheus import Series, parse_matrix
+from briefing.ingest.prometheus import Series, merge_series, parse_matrix
 
 _VALUES = re.compile(rb'"values":\[\[(.*?)\]\]')
 _STRIP = b'"[]'
@@ -58,5 +58,12 @@ def decode_matrix(content: bytes, label: str, where: Location, name: str) -> lis
         times = numbers[0::2]
         if not np.isfinite(times).all():
             return None
-        decoded.append(Series(one.service, np.rint(times).astype(np.int64), numbers[1::2].copy()))
-    return decoded
+        decoded.append(
+            Series(
+                one.service,
+                np.rint(times).astype(np.int64),
+                numbers[1::2].copy(),
+                np.zeros(len(times), dtype=bool),  # every value read (NaN and Inf included)
+            )
+        )
+    return merge_series([decoded])

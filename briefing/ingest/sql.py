@@ -30,13 +30,8 @@ from briefing.ingest.engine_rows import (
     metrics_window,
     require_services,
 )
-from briefing.ingest.generic import (
-    INCIDENT_FIELDS,
-    METRIC_COLUMNS,
-    REQUIRED_INCIDENT_FIELDS,
-    build_incidents,
-    read_metrics_table,
-)
+from briefing.ingest.generic import INCIDENT_FIELDS, REQUIRED_INCIDENT_FIELDS, build_incidents
+from briefing.ingest.metrics_table import METRIC_COLUMNS, read_metrics_table
 from briefing.ingest.sql_engine import QueryAnswer, run_query
 from briefing.model import FileQuality
 

@@ -15,16 +15,19 @@ from typing import Any, cast
 
 import matplotlib
 from babel.dates import format_skeleton
+from cycler import cycler
 from markupsafe import Markup
 from matplotlib.axes import Axes
 from matplotlib.dates import date2num
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
+from briefing.config import Palette
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
 from briefing.render.context import burn_service, risks_largest_first
+from briefing.render.palette import Colours
 from briefing.translate.words import period_words
 
 KINDS = ("burn", "risk_minutes", "loss_exceedance")
@@ -32,10 +35,15 @@ KINDS = ("burn", "risk_minutes", "loss_exceedance")
 INK = "#1f2937"
 MUTED = "#6b7280"
 GRID = "#e5e7eb"
-BLUE = "#1d4ed8"
-RED = "#b42318"
-AMBER = "#b54708"
-SLATE = "#64748b"
+# The palette's colours, by their place in the colour cycle `palette_rc()` sets for one
+# render (matplotlib's "CN" colours): `report.palette` recolours every chart.
+BLUE = "C0"  # accent
+RED = "C1"  # bad
+AMBER = "C2"  # warn: at risk, the action line
+SLATE = "C3"  # neutral
+BAD_WASH = "C4"
+ACCENT_WASH = "C5"
+HATCH = "////"  # bars that need action are hatched too: never colour alone
 
 RC = {
     "svg.hashsalt": "briefing",
@@ -50,7 +58,16 @@ RC = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "path.simplify": True,
+    "hatch.color": "white",
+    "hatch.linewidth": 1.2,
 }
+
+
+def palette_rc(palette: Palette) -> dict[str, Any]:
+    """The rc settings that give the "CN" colours above the palette's values."""
+    c = Colours.of(palette)
+    cycle = [c.accent, c.bad, c.warn, c.neutral, c.bad_wash, c.accent_wash]
+    return {**RC, "axes.prop_cycle": cycler(color=cycle)}
 
 
 def available(kind: str, briefing: Briefing) -> bool:
@@ -64,7 +81,9 @@ def available(kind: str, briefing: Briefing) -> bool:
     return False
 
 
-def render_chart(kind: str, briefing: Briefing, *, fmt: str = "svg") -> bytes:
+def render_chart(
+    kind: str, briefing: Briefing, *, fmt: str = "svg", palette: Palette | None = None
+) -> bytes:
     """One chart of the briefing as SVG or PNG bytes; same briefing, same bytes."""
     if kind not in KINDS:
         raise BriefingError(f"unknown chart {kind!r}", hint=f"use one of {', '.join(KINDS)}")
@@ -72,7 +91,7 @@ def render_chart(kind: str, briefing: Briefing, *, fmt: str = "svg") -> bytes:
         raise BriefingError(f"unknown chart format {fmt!r}", hint="use svg or png")
     if not available(kind, briefing):
         raise BriefingError(f"the briefing has no data for the {kind} chart")
-    with matplotlib.rc_context(cast(Any, RC)):
+    with matplotlib.rc_context(cast(Any, palette_rc(palette or Palette()))):
         fig = {"burn": _burn, "risk_minutes": _risk_minutes, "loss_exceedance": _exceedance}[kind](
             briefing
         )
@@ -127,7 +146,7 @@ def _burn(briefing: Briefing) -> Figure:
     ax.axhline(0, color=INK, linewidth=0.9)
     low = min(min(ys), 0.0)
     if low < 0:
-        ax.axhspan(low - 10, 0, color="#fef3f2", zorder=0)
+        ax.axhspan(low - 10, 0, color=BAD_WASH, zorder=0)
     ax.plot(
         xs,
         ys,
@@ -182,7 +201,9 @@ def _risk_minutes(briefing: Briefing) -> Figure:
     values = [r.budget_fraction * 100 for r in risks]
     colors = [RED if r.needs_action else SLATE for r in risks]
     rows = list(range(len(risks)))[::-1]
-    ax.barh(rows, values, color=colors, height=0.55)
+    bars = ax.barh(rows, values, color=colors, height=0.55)
+    for bar, risk in zip(bars, risks, strict=True):
+        bar.set_hatch(HATCH if risk.needs_action else None)
     labels = [f"{_wrap(r.title)}\n{_short(names.get(r.service, r.service), 34)}" for r in risks]
     ax.set_yticks(rows, labels, color=INK)
     threshold = briefing.risks.threshold_fraction * 100
@@ -234,7 +255,7 @@ def _exceedance(briefing: Briefing) -> Figure:
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     xs = [p.loss for p in points]
     ys = [p.probability * 100 for p in points]
-    ax.fill_between(xs, ys, color="#dbeafe", linewidth=0)
+    ax.fill_between(xs, ys, color=ACCENT_WASH, linewidth=0)
     ax.plot(xs, ys, color=BLUE, linewidth=2)
     ax.axhline(10, color=AMBER, linewidth=1, linestyle=(0, (4, 2)))
     loc, cur = briefing.locale, briefing.currency
@@ -265,14 +286,23 @@ def _short(text: str, limit: int) -> str:
 _DROP = re.compile(rb"<\?xml[^>]*\?>|<!DOCTYPE[^>]*>|<metadata>.*?</metadata>", re.DOTALL)
 
 
-def inline_svg(svg: bytes, prefix: str, label: str) -> Markup:
-    """An SVG made fit to sit inside HTML: no prolog, no metadata, unique ids, scalable."""
+def inline_svg(svg: bytes, prefix: str, label: str, description: str = "") -> Markup:
+    """An SVG made fit to sit inside HTML: no prolog, no metadata, unique ids, scalable.
+
+    `label` and `description` become its <title> (title and description together: the
+    PDF's alternate text is the <title>), its <desc> and its aria-label.
+    """
     text = _DROP.sub(b"", svg).decode("utf-8").strip()
     text = re.sub(r'\s(?:xmlns(?::\w+)?)="[^"]*"', "", text)
     text = re.sub(r'id="([^"]+)"', rf'id="{prefix}-\1"', text)
     text = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", text)
     text = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}-\1"', text)
     text = re.sub(r'<svg\s+width="[^"]*"\s+height="[^"]*"', "<svg", text, count=1)
-    label_attr = str(Markup("{}").format(label))
-    text = text.replace("<svg", f'<svg class="chart-svg" role="img" aria-label="{label_attr}"', 1)
-    return Markup(text)
+    name = f"{label}. {description}" if description else label
+    head = Markup('<svg class="chart-svg" role="img" aria-label="{}"').format(name)
+    text = text.replace("<svg", str(head), 1)
+    inside = Markup("<title>{}</title>").format(name)
+    if description:
+        inside += Markup("<desc>{}</desc>").format(description)
+    opening = text.index(">", text.index("<svg")) + 1
+    return Markup(text[:opening] + str(inside) + text[opening:])

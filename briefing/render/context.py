@@ -207,6 +207,7 @@ class RenderContext(TypedDict):
     created: str
     css: Markup
     page_css: Markup
+    logo: str
     charts: dict[str, Markup]
     facts: list[Any]
     services: list[ServiceStatus]
@@ -229,6 +230,7 @@ def build_context(
     charts: dict[str, Markup],
     paper_size: str,
     classification: str,
+    logo: str = "",
 ) -> RenderContext:
     period_name = filters.period_name(briefing.period.label, briefing.locale)
     header = css_string(f"{briefing.organization} \u00b7 Risk briefing \u00b7 {period_name}")
@@ -249,6 +251,7 @@ def build_context(
         created=w3c_datetime(briefing.period.end),
         css=Markup(css),
         page_css=Markup(page_css),
+        logo=logo,
         charts=charts,
         facts=list(briefing.facts[:5]),
         services=list(briefing.services),

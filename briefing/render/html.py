@@ -7,107 +7,23 @@ phrases in translated sentences too, wherever they appear on the page.
 
 from __future__ import annotations
 
-import functools
-from importlib import resources
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context
-from jinja2.runtime import Context
+import jinja2
 from markupsafe import Markup
 
+from briefing.config import Palette
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import charts as chart_module
-from briefing.render import filters
+from briefing.render.chart_text import chart_texts
 from briefing.render.context import Words, build_context
+from briefing.render.templates import Look, environment, render_template, source
 from briefing.translate.glossary import Glossary
-from briefing.translate.words import period_words
+
+TEMPLATE = "briefing.html.j2"
 
 PAPER_SIZES = {"a4": "A4", "letter": "letter"}
-CHART_LABELS = {
-    "burn": "Reliability allowance left over the {noun}",
-    "risk_minutes": "Minutes of failure a year for each risk, against the action line",
-    "loss_exceedance": "Chance of a yearly loss above each amount",
-}
-
-
-def _money(ctx: Context, value: float | None) -> str:
-    return filters.money(value, ctx["currency"], ctx["locale"])
-
-
-def _money_compact(ctx: Context, value: float | None) -> str:
-    return filters.money_compact(value, ctx["currency"], ctx["locale"])
-
-
-def _percent(ctx: Context, value: float | None, digits: int = 1) -> str:
-    return filters.percent(value, ctx["locale"], digits=digits)
-
-
-def _objective(ctx: Context, value: float) -> str:
-    return filters.objective(value, ctx["locale"])
-
-
-def _reliability(ctx: Context, value: float | None) -> str:
-    return filters.reliability(value, ctx["locale"])
-
-
-def _number(ctx: Context, value: float | None, digits: int = 0) -> str:
-    return filters.number(value, ctx["locale"], digits=digits)
-
-
-def _day(ctx: Context, value: str | None) -> str:
-    return filters.day(value, ctx["locale"], ctx["timezone"])
-
-
-def _moment(ctx: Context, value: str | None) -> str:
-    return filters.moment(value, ctx["locale"], ctx["timezone"])
-
-
-def _value(ctx: Context, value: float | None, unit: str) -> str:
-    return filters.format_value(value, unit, currency=ctx["currency"], locale=ctx["locale"])
-
-
-def _change(ctx: Context, delta: float | None, unit: str, better_when: str) -> filters.Change:
-    return filters.change(
-        delta,
-        unit,
-        better_when,
-        currency=ctx["currency"],
-        locale=ctx["locale"],
-        period_noun=ctx["period_words"].noun,
-    )
-
-
-@functools.cache
-def environment() -> Environment:
-    """The Jinja environment: package templates, autoescape on, undefined is an error."""
-    env = Environment(
-        loader=PackageLoader("briefing", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        money=pass_context(_money),
-        money_compact=pass_context(_money_compact),
-        percent=pass_context(_percent),
-        objective=pass_context(_objective),
-        reliability=pass_context(_reliability),
-        number=pass_context(_number),
-        day=pass_context(_day),
-        moment=pass_context(_moment),
-        value=pass_context(_value),
-        change=pass_context(_change),
-        minutes=filters.minutes,
-    )
-    return env
-
-
-@functools.cache
-def stylesheet() -> str:
-    return resources.files("briefing").joinpath("templates/briefing.css").read_text("utf-8")
 
 
 def paper(paper_size: str) -> str:
@@ -117,17 +33,20 @@ def paper(paper_size: str) -> str:
         raise BriefingError(f"unknown paper size {paper_size!r}", hint="use A4 or Letter") from None
 
 
-def render_charts(briefing: Briefing) -> dict[str, Markup]:
-    """The inline SVG charts the briefing has data for."""
-    noun = period_words(briefing.period.label).noun
+def render_charts(
+    briefing: Briefing, env: jinja2.Environment, palette: Palette | None = None
+) -> dict[str, Markup]:
+    """The inline SVG charts the briefing has data for, each named and described from its data."""
+    kinds = [kind for kind in chart_module.KINDS if chart_module.available(kind, briefing)]
+    texts = chart_texts(briefing, env, kinds)
     return {
         kind: chart_module.inline_svg(
-            chart_module.render_chart(kind, briefing, fmt="svg"),
+            chart_module.render_chart(kind, briefing, fmt="svg", palette=palette),
             f"chart-{kind}",
-            CHART_LABELS[kind].format(noun=noun),
+            texts[kind].title,
+            texts[kind].description,
         )
-        for kind in chart_module.KINDS
-        if chart_module.available(kind, briefing)
+        for kind in kinds
     }
 
 
@@ -137,16 +56,19 @@ def render_html(
     glossary: Glossary,
     paper_size: str = "A4",
     classification: str = "Confidential",
+    look: Look | None = None,
 ) -> str:
     """The whole briefing as one HTML document (a `str`; nothing is written to disk)."""
-    template = environment().get_template("briefing.html.j2")
+    look = look or Look()
+    env = environment(look.templates)
     options: dict[str, Any] = {
-        "css": stylesheet(),
-        "charts": render_charts(briefing),
+        "css": source(env, "briefing.css") + "\n" + look.palette_css,
+        "charts": render_charts(briefing, env, look.palette),
         "paper_size": paper(paper_size),
         "classification": classification,
+        "logo": look.logo_uri,
     }
     first = Words(glossary, briefing.terms)
-    template.render(build_context(briefing, first, **options))
+    render_template(env, TEMPLATE, build_context(briefing, first, **options))
     words = Words(glossary, briefing.terms, phrases=first.used_names())
-    return template.render(build_context(briefing, words, **options))
+    return render_template(env, TEMPLATE, build_context(briefing, words, **options))

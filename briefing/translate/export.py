@@ -1,22 +1,17 @@
-"""Translate stage: the shared lexicon as a page (one self-contained HTML file, or Markdown).
+"""Translate stage: the shared lexicon as Markdown, and what its HTML page lists.
 
-The HTML page carries its CSS and script inline and fetches nothing; its search
-box filters entries by term, alias, plain phrase or words of the definition, and
-related terms link to each other by anchor. Output is the same bytes for the same
+`page_items()` gives the entries of the searchable HTML page in order, with their
+anchors, search text and related links; render/glossary_page.py renders them
+through the one template environment. Output is the same bytes for the same
 glossary.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-import jinja2
+from typing import Any
 
 from briefing.translate.glossary import Entry, Glossary, normalize_term
-
-FORMATS = ("html", "md")
-_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 def anchor(term: str) -> str:
@@ -45,16 +40,8 @@ def _links(glossary: Glossary, entry: Entry) -> list[tuple[str, str]]:
     return links
 
 
-def render_glossary_html(glossary: Glossary, *, title: str = "Glossary") -> str:
-    """The searchable glossary page, one self-contained HTML document."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(_TEMPLATES)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-    )
+def page_items(glossary: Glossary) -> tuple[list[dict[str, Any]], list[str]]:
+    """The entries of the HTML page (entry, id, letter, search text, related) and its letters."""
     entries = _sorted(glossary)
     letters = sorted({e.term[:1].upper() for e in entries if e.term[:1].isalpha()})
     items = [
@@ -67,9 +54,7 @@ def render_glossary_html(glossary: Glossary, *, title: str = "Glossary") -> str:
         }
         for e in entries
     ]
-    return env.get_template("glossary.html.j2").render(
-        title=title, items=items, letters=letters, count=len(items)
-    )
+    return items, letters
 
 
 def render_glossary_markdown(glossary: Glossary, *, title: str = "Glossary") -> str:
@@ -100,23 +85,6 @@ def render_glossary_markdown(glossary: Glossary, *, title: str = "Glossary") -> 
             )
         lines.append("")
     return "\n".join(lines)
-
-
-def render_glossary(glossary: Glossary, fmt: str, *, title: str = "Glossary") -> str:
-    """`html` or `md`."""
-    if fmt == "html":
-        return render_glossary_html(glossary, title=title)
-    if fmt == "md":
-        return render_glossary_markdown(glossary, title=title)
-    raise ValueError(f"unknown glossary format {fmt!r}; expected one of {FORMATS}")
-
-
-def write_glossary(glossary: Glossary, fmt: str, out: Path, *, title: str = "Glossary") -> Path:
-    """Render and write the page to `out` (parent folders are created)."""
-    text = render_glossary(glossary, fmt, title=title)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8", newline="\n")
-    return out
 
 
 def _md(text: str) -> str:

@@ -3,13 +3,12 @@
 Technical ideas reach the reader only through the glossary's `say_instead`
 (the terms used are recorded for "Words we use"); services go by their business
 name; money, percentages and dates follow the config's currency and locale;
-personal data is removed from incident titles before anything is rendered.
+personal data is removed from every value an export supplied (`redact`)
+before anything is rendered.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -20,38 +19,7 @@ from briefing.formatting import percent as _percent
 from briefing.model import Briefing, Fact, Findings, Headline, PeriodOut, Term
 from briefing.periods import Period
 from briefing.translate.glossary import Glossary
-
-REDACTED = "[redacted]"
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\w+])\+?\(?\d[\d\s().-]{6,}\d(?!\w)")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-_IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*(?![\w:])")
-
-
-def redact(text: str, patterns: Sequence[str] = ()) -> str:
-    """Remove email addresses, phone numbers, IP addresses and configured patterns."""
-    text = _EMAIL.sub(REDACTED, text)
-    text = _IPV4.sub(lambda m: REDACTED if _is_ip(m.group(0)) else m.group(0), text)
-    text = _IPV6.sub(lambda m: REDACTED if _is_ip(m.group(0)) else m.group(0), text)
-    text = _PHONE.sub(lambda m: REDACTED if _is_phone(m.group(0)) else m.group(0), text)
-    for pattern in patterns:
-        text = re.sub(pattern, REDACTED, text)
-    return text
-
-
-def _is_ip(candidate: str) -> bool:
-    try:
-        ipaddress.ip_address(candidate)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_phone(candidate: str) -> bool:
-    digits = sum(ch.isdigit() for ch in candidate)
-    has_separator = candidate.startswith("+") or any(ch in candidate for ch in " -().")
-    return digits >= 9 and has_separator and not _DATE.match(candidate.strip())
+from briefing.translate.redact import redact_findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +71,7 @@ class Words:
 
 def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefing:
     """Word the findings; returns the finished `Briefing` (numbers and sentences)."""
+    findings = redact_findings(findings, config.policy.redact_patterns)
     words = Words(glossary)
     locale, currency = config.locale, config.currency
     period = findings.period
@@ -110,11 +79,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     names = {s.id: s.name for s in config.services}
     headline = _headline(findings, words, config, name, names)
     facts = tuple(_fact_text(fact, words, locale, currency, name) for fact in findings.facts)
-    items = tuple(
-        replace(item, title=redact(item.title, config.policy.redact_patterns))
-        for item in findings.incidents.items
-    )
-    incidents = replace(findings.incidents, items=items)
+    incidents = findings.incidents
     for term in ("error budget", "cost of downtime", "loss avoided", "incident"):
         words.say(term)
     if findings.risks.items:

@@ -57,7 +57,7 @@ def test_html_has_inline_styles_and_no_style_block(hand_built, chart_png) -> Non
     parts = _parts(hand_built, chart_png)
     assert "<style" not in parts.html
     assert "<svg" not in parts.html
-    assert re.search(r'class="figure" style="[^"]*font-size: 40px', parts.html)
+    assert re.search(r'class="figure figure-bad" style="[^"]*font-size: 40px', parts.html)
     assert 'src="cid:burn-2026-10@briefing"' in parts.html
 
 

@@ -59,8 +59,8 @@ def test_rows_kept_unknown_chance_kept_and_bad_rows_rejected(tmp_path: Path) -> 
     assert table["probability"].iloc[3] == 0.25
     got = [(r.line, r.column, r.reason) for r in quality.rejections]
     assert got == [
-        (6, "events", "events must be a whole number of prevented events"),
-        (7, "events", "events must not be negative"),
+        (6, "events", "events 1.5 is not a whole number"),
+        (7, "events", "events is negative"),
         (8, "probability", "probability 1.2 is outside 0..1"),
         (
             9,
@@ -88,3 +88,48 @@ def test_sample_controls_load_whole() -> None:
         int(loaded.table["events"].sum())
         == 2 + 1 + 1 + 3 + 1 + 1 + 1 + 1 + 2 + 4 + 1 + 1 + 1 + 1 + 1
     )
+
+
+def test_events_too_large_or_infinite_are_rejected_with_their_reason(tmp_path: Path) -> None:
+    text = (
+        "date,service,control,events,risk,probability\n"
+        "2026-10-03,checkout,Huge,1e30,R1,0.5\n"
+        "2026-10-04,checkout,Endless,inf,R1,0.5\n"
+        "2026-10-05,checkout,Fine,2,R1,0.5\n"
+    )
+    table, quality = load(tmp_path, text)
+    assert [(r.line, r.column, r.reason) for r in quality.rejections] == [
+        (
+            2,
+            "events",
+            "events 1e+30 is more than 1,000,000,000,000,000 events in one row: "
+            "not a count briefing accepts (a unit or export mistake?)",
+        ),
+        (3, "events", "events is infinite, not a count"),
+    ]
+    assert list(table["events"]) == [2]
+
+
+def test_a_day_whose_midnight_is_skipped_starts_when_the_clocks_resume(tmp_path: Path) -> None:
+    # Santiago, 2026-09-06: clocks jump from 00:00 to 01:00 (-04 to -03); the day starts 01:00 -03
+    text = "date,service,control,events,risk,probability\n2026-09-06,checkout,Gap day,1,R1,0.5\n"
+    table, quality = load(tmp_path, text, timezone="America/Santiago")
+    assert quality.rows_rejected == 0
+    assert table["date"].iloc[0] == pd.Timestamp("2026-09-06T04:00:00Z")
+
+
+def test_a_day_whose_midnight_happens_twice_starts_at_the_first(tmp_path: Path) -> None:
+    # Havana, 2026-11-01: clocks go back from 01:00 to 00:00 (-04 to -05); the first midnight is -04
+    text = "date,service,control,events,risk,probability\n2026-11-01,checkout,Fold day,1,R1,0.5\n"
+    table, quality = load(tmp_path, text, timezone="America/Havana")
+    assert quality.rows_rejected == 0
+    assert table["date"].iloc[0] == pd.Timestamp("2026-11-01T04:00:00Z")
+
+
+def test_a_control_dated_after_2262_is_a_rejected_row(tmp_path: Path) -> None:
+    text = "date,service,control,events,risk,probability\n2999-01-01,checkout,Far,1,R1,0.5\n"
+    table, quality = load(tmp_path, text)
+    assert quality.rejections[0].reason.startswith(
+        "date 2999-01-01 is outside the years 1678 to 2261"
+    )
+    assert table.empty

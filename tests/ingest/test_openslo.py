@@ -154,6 +154,10 @@ spec:
             r":14:spec.objectives: .*expected exactly one objective, found 2",
         ),
         (
+            "  budgetingMethod: Occurrences\n  objectives: [5]\n",
+            r":14:spec.objectives.0: .*an objective is a mapping \(displayName, target or targetPercent\), got 5",
+        ),
+        (
             "  budgetingMethod: Occurrences\n  timeWindow: [{duration: 4 weeks}]\n  objectives:\n    - {target: 0.99}\n",
             r"spec.timeWindow.0.duration: .*'4 weeks' is not an OpenSLO duration",
         ),
@@ -178,3 +182,17 @@ def test_two_slos_for_one_service_are_refused(tmp_path):
         match=r"SLO 'again' \(document 2\): spec.service: service 'checkout-api' already has SLO 'broken'",
     ):
         read_openslo(config.sources.slos[0], context(config))
+
+
+def test_a_list_under_metadata_is_a_clear_error(tmp_path):
+    path = tmp_path / "meta.yaml"
+    path.write_text(
+        "apiVersion: openslo/v1\nkind: SLO\nmetadata: [1, 2]\nspec: {}\n", encoding="utf-8"
+    )
+    config = write_config(tmp_path, "  slos: [{path: meta.yaml}]\n")
+    with pytest.raises(BriefingError) as caught:
+        read_openslo(config.sources.slos[0], context(config))
+    assert (
+        "meta.yaml:3:metadata: SLO (document 1): metadata: is required and must be a mapping"
+        in str(caught.value)
+    )

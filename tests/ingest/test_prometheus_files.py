@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gzip
 import json
 
@@ -119,3 +120,97 @@ def test_fractional_increases_are_rounded_and_said(tmp_path):
     first = loaded.table[loaded.table["service"] == "checkout-api"].iloc[0]
     assert int(first["good"]) == 32291
     assert any("1 values were fractional" in n for n in loaded.quality[0].notes)
+
+
+# --------------------------------------------------------------------------- missing series, NaN
+
+
+def _edited(tmp_path, name: str, edit) -> str:
+    """A copy of one of the real answers, changed by `edit(data)`; returns its path."""
+    data = json.loads((PROM / name).read_text(encoding="utf-8"))
+    edit(data)
+    target = tmp_path / f"edited-{name}"
+    target.write_text(json.dumps(data), encoding="utf-8")
+    return str(target)
+
+
+def test_a_good_file_lacking_a_service_of_the_total_file_names_both(tmp_path):
+    def drop_payments(data):
+        data["data"]["result"] = [
+            r for r in data["data"]["result"] if r["metric"]["service"] != "payments"
+        ]
+
+    good = _edited(tmp_path, "good_1h.json", drop_payments)
+    config = write_config(tmp_path, source(good=good))
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_json(config.sources.metrics[0], context(config))
+    text = str(caught.value)
+    assert "service payments has a total series but no good series" in text
+    assert good in text  # the file the series is missing from
+    assert "checkout-api" not in text.split("hint:")[0]  # the others are complete
+
+
+def test_an_empty_good_file_is_an_error_not_zero_good_events(tmp_path):
+    config = write_config(tmp_path, source(good="empty_result.json"))
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_json(config.sources.metrics[0], context(config))
+    text = str(caught.value)
+    assert "empty_result.json: the good file holds no series" in text
+    assert "checkout-api, payments, search" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("NaN", "good is NaN"),
+        ("+Inf", "good is infinite"),
+        ("-Inf", "good is infinite"),
+        ("abc", "good value is not a number"),
+    ],
+)
+def test_a_nan_or_infinite_good_point_is_rejected_never_zero(tmp_path, value, reason):
+    def poison(data):
+        data["data"]["result"][0]["values"][5][1] = value  # checkout-api, 06:00Z
+
+    good = _edited(tmp_path, "good_1h.json", poison)
+    config = write_config(tmp_path, source(good=good))
+    loaded = read_prometheus_json(config.sources.metrics[0], context(config))
+    quality = loaded.quality[0]
+    # 3 services x 744 hourly points; the poisoned point alone is rejected
+    assert (quality.rows_read, quality.rows_used, quality.rows_rejected) == (2232, 2231, 1)
+    rejection = quality.rejections[0]
+    assert rejection.column == "good"
+    assert rejection.reason.startswith(reason)
+    assert "service=checkout-api, point 2026-10-01T06:00:00+00:00" in rejection.reason
+    # the month's good events are the instant total less that hour's good count, never less
+    data = json.loads((PROM / "good_1h.json").read_text(encoding="utf-8"))
+    hour = int(data["data"]["result"][0]["values"][5][1])
+    checkout = loaded.table[loaded.table["service"] == "checkout-api"]
+    assert (
+        int(checkout["good"].sum())
+        == instant_totals("good_instant_31d.json")["checkout-api"] - hour
+    )
+    assert len(checkout) == 743  # the hour is missing, not counted as all-failed
+
+
+def test_a_nan_bad_point_is_rejected_not_read_as_no_failures(tmp_path):
+    # bad = total - good for each point of the real answers
+    good = json.loads((PROM / "good_1h.json").read_text(encoding="utf-8"))
+    total = json.loads((PROM / "total_1h.json").read_text(encoding="utf-8"))
+    bad = json.loads(json.dumps(total))
+    for b, g in zip(bad["data"]["result"], good["data"]["result"], strict=True):
+        b["values"] = [
+            [t, str(int(tv) - int(gv))]
+            for (t, tv), (_, gv) in zip(b["values"], g["values"], strict=True)
+        ]
+    bad["data"]["result"][1]["values"][0][1] = "NaN"  # payments, first hour
+    (tmp_path / "bad.json").write_text(json.dumps(bad), encoding="utf-8")
+    config = write_config(tmp_path, source())
+    entry = config.sources.metrics[0]
+    options = {k: v for k, v in entry.options.items() if k != "good"}
+    entry = dataclasses.replace(entry, options={**options, "bad": str(tmp_path / "bad.json")})
+    loaded = read_prometheus_json(entry, context(config))
+    quality = loaded.quality[0]
+    assert (quality.rows_read, quality.rows_rejected) == (2232, 1)
+    assert quality.rejections[0].column == "bad"
+    assert quality.rejections[0].reason.startswith("bad is NaN")

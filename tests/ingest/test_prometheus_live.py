@@ -12,9 +12,13 @@ from ingest_support import (
     REAL_WORLD,
     PrometheusServer,
     context,
+    free_port,
     start_prometheus,
     stop_prometheus,
     write_config,
+)
+from ingest_support import (
+    OCTOBER as OCTOBER_PERIOD,
 )
 
 from briefing.errors import BriefingError
@@ -151,8 +155,9 @@ def test_server_stopped_mid_run_is_a_clear_error(prometheus_storage, tmp_path):
     with pytest.raises(BriefingError) as caught:
         read_prometheus_api(entry, context(config))
     elapsed = time.monotonic() - started
-    assert f"cannot get the good query from {url} after 3 attempt(s): ConnectionError" in str(
-        caught.value
+    assert (
+        f"Prometheus at {url} is unreachable: connection refused (3 attempt(s), good query)"
+        in str(caught.value)
     )
     # backoff between the 3 attempts: 0.5 s then 1 s
     assert elapsed >= 1.5
@@ -300,3 +305,63 @@ def test_openslo_prometheus_and_pagerduty_give_the_briefing_of_the_csvs(
     objectives = {s["id"]: s["objective"] for s in one["services"]}
     assert objectives["checkout-api"] == 0.999  # targetPercent 99.9, without binary noise
     assert objectives["search"] == 0.995
+
+
+# --------------------------------------------------------------------------- missing series, network
+
+
+def test_a_good_query_with_a_typo_stops_the_build_naming_query_and_services(
+    prometheus_server: PrometheusServer, tmp_path
+):
+    # the metric name misspelt: the query is valid PromQL but returns no series at all
+    typo = 'sum by (service) (increase(http_request_total{code!~"5.."}[1h]))'
+    config = write_config(
+        tmp_path, live_source(prometheus_server.url, good=typo), services=SERVICES
+    )
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_api(config.sources.metrics[0], context(config))
+    text = str(caught.value)
+    assert text.startswith(f"{prometheus_server.url}: the good query returned no series")
+    assert typo in text
+    assert "checkout-api, search" in text  # the services the total query has series for
+    assert "never read as zero" in text
+
+
+def test_a_good_query_missing_one_service_names_it(prometheus_server: PrometheusServer, tmp_path):
+    only_search = (
+        'sum by (service) (increase(http_requests_total{code!~"5..", service="search"}[1h]))'
+    )
+    config = write_config(
+        tmp_path, live_source(prometheus_server.url, good=only_search), services=SERVICES
+    )
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_api(config.sources.metrics[0], context(config))
+    text = str(caught.value)
+    assert "service checkout-api has a total series but no good series" in text
+    assert only_search in text
+    assert "search:" not in text  # search has both series: not named
+
+
+def test_an_unreachable_server_is_named_with_its_url(tmp_path):
+    port = free_port()  # nothing listens there
+    url = f"http://127.0.0.1:{port}"
+    config = write_config(tmp_path, live_source(url, more="      retries: 0\n"), services=SERVICES)
+    with pytest.raises(BriefingError) as caught:
+        read_prometheus_api(config.sources.metrics[0], context(config))
+    text = str(caught.value)
+    assert f"Prometheus at {url} is unreachable: connection refused" in text
+    assert "HTTPConnectionPool" not in text
+    assert "Max retries" not in text
+
+
+def test_a_live_source_is_listed_in_data_quality_by_its_url(
+    prometheus_server: PrometheusServer, tmp_path, monkeypatch
+):
+    from briefing.ingest import ingest
+
+    monkeypatch.chdir(tmp_path)  # as `briefing build` runs in its workspace
+
+    config = write_config(tmp_path, live_source(prometheus_server.url), services=SERVICES)
+    quality = ingest(config, OCTOBER_PERIOD).data_quality.files[0]
+    assert quality.path == prometheus_server.url  # not http:/127.0.0.1:... (a path)
+    assert quality.format == "prometheus"

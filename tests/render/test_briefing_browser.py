@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from briefing.render import render
+from tests.axe_support import axe_script, violations
 from tests.render.fixtures import make_briefing, make_glossary
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -67,4 +68,39 @@ def test_terms_explain_themselves_on_hover(browser: Any, page_url: str) -> None:
     title = term.get_attribute("title")
     assert title is not None
     assert len(title.split()) >= 5  # a definition, not a label
+    page.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_no_serious_or_critical_violation(
+    browser: Any, page_url: str, width: int, scheme: str
+) -> None:
+    script = axe_script()
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(page_url)
+    assert violations(page, script) == []
+    context.close()
+
+
+def test_tables_that_scroll_sideways_on_a_phone_can_be_reached_by_keyboard(
+    browser: Any, page_url: str
+) -> None:
+    page = browser.new_page(viewport={"width": 390, "height": 900})
+    page.goto(page_url)
+    regions = page.eval_on_selector_all(
+        "table",
+        """tables => tables.map(t => {
+            const box = t.closest('.scroll');
+            return box && box.scrollWidth > box.clientWidth
+                ? [box.tabIndex, box.getAttribute('role'),
+                   document.getElementById(box.getAttribute('aria-labelledby')).textContent]
+                : null;
+        }).filter(Boolean)""",
+    )
+    assert regions  # at 390 px the services table is wider than the screen
+    for tab_index, role, name in regions:
+        assert (tab_index, role) == (0, "region")
+        assert name.strip()
     page.close()
