@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError
@@ -82,12 +81,9 @@ def read_metrics_sql(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     answer, shown = run_query(entry, ctx, metrics_window(ctx), check)
     about = describe_source(entry, ctx, shown)
     columns = _typed_columns(answer, METRIC_TYPES, about, entry)
-    table = pa.table(
-        {
-            name: _counts(columns[name]) if name in ("good", "total") else columns[name]
-            for name in METRIC_COLUMNS
-        }
-    )
+    # counts as the driver gives them (integers, decimals, floats): the shared checks word
+    # what is wrong with a fraction, a NaN or a negative
+    table = pa.table({name: columns[name] for name in METRIC_COLUMNS})
     try:
         loaded = read_metrics_table(table, replace(entry, path=Path(shown)), ctx, "sql")
     except BriefingError as err:
@@ -201,15 +197,6 @@ def _one_type(
     elif _is_number(target):
         target = pa.float64() if any(not pa.types.is_integer(c.type) for c in typed) else pa.int64()
     return pa.chunked_array([c.cast(target) for c in chunks], type=target)
-
-
-def _counts(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Counts as int64; a value that is not a whole number becomes NULL (rejected as such)."""
-    if pa.types.is_integer(column.type):
-        return column
-    values = column.cast(pa.float64())
-    whole = pc.and_(pc.is_finite(values), pc.equal(values, pc.round(values)))
-    return pc.if_else(whole, values, pa.scalar(None, pa.float64())).cast(pa.int64())
 
 
 def _by_result_row(quality: FileQuality, shown: str, *, first_line: int) -> FileQuality:

@@ -289,7 +289,8 @@ def test_rejected_rows_are_named_by_their_row_in_the_result(
     query = (
         "SELECT * FROM (VALUES (TIMESTAMPTZ '2026-10-01 00:00Z', 'search', 5, 4), "
         "(TIMESTAMPTZ '2026-10-01 00:01Z', 'search', 1, 2), "
-        "(NULL, 'search', 1, 2)) AS t(timestamp, service, good, total)"
+        "(NULL, 'search', 1, 2), "
+        "(TIMESTAMPTZ '2026-10-01 00:03Z', 'search', 1.5, 2)) AS t(timestamp, service, good, total)"
     )
     config = with_sources(
         sample_copy(tmp_path),
@@ -301,9 +302,15 @@ def test_rejected_rows_are_named_by_their_row_in_the_result(
     from briefing.ingest.sql import read_metrics_sql
 
     quality = read_metrics_sql(config.sources.metrics[0], context(config)).quality[0]
-    assert (quality.rows_read, quality.rows_used, quality.rows_rejected) == (3, 1, 2)
-    assert [(r.line, r.column) for r in quality.rejections] == [(1, "good"), (3, "timestamp")]
+    # 4 rows (numeric columns: the database sends decimals); row 2 alone is a count
+    assert (quality.rows_read, quality.rows_used, quality.rows_rejected) == (4, 1, 3)
+    assert [(r.line, r.column) for r in quality.rejections] == [
+        (1, "good"),
+        (3, "timestamp"),
+        (4, "good"),
+    ]
     assert quality.rejections[0].reason == "good (5) is more than total (4)"
+    assert quality.rejections[2].reason == "good 1.5 is not a whole number"
     assert quality.path == loaded.url
     with pytest.raises(psycopg.Error):  # the loader's socket needs no password; TCP does
         psycopg.connect(f"host=127.0.0.1 port={loaded.port} user=briefing dbname=slis password=x")
