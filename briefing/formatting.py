@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -32,15 +33,18 @@ def _is_missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def money(value: float | None, currency: str, locale: str, *, cents: bool = False) -> str:
+def money(
+    value: float | None, currency: str, locale: str, *, cents: bool = False, whole: bool = False
+) -> str:
     """An amount in whole units of `currency`, as `locale` writes it (en_GB: €1,234,567).
 
-    Amounts under 100 (or with `cents=True`) keep the currency's minor units.
+    Amounts under 100 (or with `cents=True`) keep the currency's minor units, unless
+    `whole=True` (a part of a printed sum, already rounded to whole units).
     """
     if _is_missing(value):
         return "\u2013"
     assert value is not None
-    if cents or 0 < abs(value) < 100:
+    if not whole and (cents or 0 < abs(value) < 100):
         text = format_currency(value, currency, locale=locale)
         return text.replace("-", MINUS, 1) if value < 0 else text
     pattern = Locale.parse(locale).currency_formats["standard"].pattern.replace(".00", "")
@@ -149,6 +153,26 @@ def moment(value: str | None, locale: str, timezone: str) -> str:
         format_time(local, "short", tzinfo=zone, locale=locale),
         format_date(local.date(), "medium", locale=locale),
     )
+
+
+def day_month(value: str | date, locale: str) -> str:
+    """A day without its year, short (en_GB: 15 Nov), for subject lines."""
+    return format_skeleton("MMMd", _parse(value), locale=locale)
+
+
+def whole_parts(parts: Sequence[float]) -> list[int]:
+    """`parts` rounded to whole units so that they add up to their rounded sum (largest remainder).
+
+    A printed total then equals the sum of its printed parts.
+    """
+    target = round(math.fsum(parts))
+    floors = [math.floor(part) for part in parts]
+    order = sorted(range(len(parts)), key=lambda i: (-(parts[i] - floors[i]), i))
+    short = target - sum(floors)
+    result = list(floors)
+    for i in order[: max(0, min(short, len(parts)))]:
+        result[i] += 1
+    return result
 
 
 def period_name(label: str, locale: str) -> str:

@@ -8,12 +8,26 @@ order is the JSON key order of `briefing-<period label>.json`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Literal
 
 import pandas as pd
 
+from briefing.config.values import Ask, HeadlineKind
+from briefing.loss_basis import (  # the loss-avoided details, handed on from here
+    BaselineWindow as BaselineWindow,
+)
+from briefing.loss_basis import LossCounts, LossLine
+from briefing.loss_basis import PreventedCounts as PreventedCounts
+from briefing.loss_basis import PreventedLine as PreventedLine
+from briefing.loss_basis import ReductionCounts as ReductionCounts
+from briefing.loss_basis import ReductionLine as ReductionLine
+from briefing.loss_basis import ResponseCounts as ResponseCounts
+from briefing.loss_basis import ResponseLine as ResponseLine
+
 # the period a briefing covers lives in its own module; stages import it from here
 from briefing.periods import Period as Period
+
+Basis = Literal["measured", "estimated", "modelled"]
 
 # --------------------------------------------------------------------------- data quality
 
@@ -37,8 +51,20 @@ class FileQuality:
 
 
 @dataclass(frozen=True, slots=True)
+class DataWarning:
+    """A service's figures that are not to be trusted as they stand (`text` from translate)."""
+
+    service: str
+    kind: Literal["partial_data", "traffic_drop"]
+    value: float  # coverage, or this period's total events
+    previous: float | None = None  # the previous period's total events (traffic_drop)
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class DataQuality:
     files: tuple[FileQuality, ...] = ()
+    warnings: tuple[DataWarning, ...] = ()
 
     @property
     def rows_rejected(self) -> int:
@@ -86,15 +112,64 @@ class PeriodOut:
 
 
 @dataclass(frozen=True, slots=True)
+class Cause:
+    """The incidents that drove the headline's number, largest share first."""
+
+    incidents: tuple[str, ...]
+    budget_share: float | None  # their share of the allowance (the same partition as incidents)
+    risk: str | None  # the registered risk they match
+    text: str = ""  # in words, from translate
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """An expected amount of money and how it was worked out (`basis`, in words)."""
+
+    amount: float
+    basis: str
+    kind: Literal["current_pace", "forecast", "freeze_days"]  # the rule behind `amount`
+    days: float | None = None  # days the amount covers
+    compared: float | None = None  # the other estimate, when `amount` is the larger of two
+
+
+AlternativeKind = Literal[
+    "fix_risk", "keep_releasing", "fix_largest_risk", "accept_risk", "reduce_investment"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Another decision the reader could take instead, and what it buys."""
+
+    decision: str
+    effect: str
+    kind: AlternativeKind = "accept_risk"
+    amount: float | None = None  # the yearly cost it removes, or what stays at stake
+    risk: str | None = None  # the risk it acts on
+    services: tuple[str, ...] = ()  # the services it concerns
+
+
+@dataclass(frozen=True, slots=True)
 class Headline:
-    kind: str  # budget_exhausted | risk_exposure | loss_avoided
+    kind: HeadlineKind
     value: float
     unit: str  # fraction | currency | minutes
     service: str | None
     text: str
     decision: str
     owner: str
-    due: str  # ISO date
+    due: str  # ISO date, a working day
+    ask: Ask = "note"
+    scope: str = ""
+    until: str | None = None  # ISO date: the decision ends or is reviewed (inclusive)
+    until_condition: str = ""
+    cause: Cause | None = None
+    cost_of_inaction: Amount | None = None
+    cost_of_action: Amount | None = None
+    alternatives: tuple[Alternative, ...] = ()
+    issued: str = ""  # ISO date printed on the cover
+    caveats: tuple[str, ...] = ()  # page 1: partial figures, a drop in traffic
+    summary: str = ""  # the ask in a few words (the email subject's {ask})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,10 +190,27 @@ class ServiceStatus:
     exhausted_at: str | None
     status: str  # exhausted | at_risk | healthy | no_data
     owner: str = ""
+    group: str | None = None  # business unit; null when the organisation names none
+    tier: int = 2  # 1 most critical .. 3
     budgeting_method: str = "occurrences"
     projected_exhaustion: str | None = None
     previous: PreviousService | None = None
     burn: tuple[BurnPoint, ...] = ()
+    coverage: float = 0.0  # share of the period's buckets that have data
+    gaps: tuple[Gap, ...] = ()  # missing stretches over an hour
+    complete: bool = False  # coverage >= policy.min_coverage
+    incident_cost: float | None = None  # downtime_cost inside incident windows
+    unattributed_cost: float | None = None  # the rest: failures with no incident record
+    room_to_release: bool = False  # healthy with at least policy.spare_allowance left
+    bridge: str = ""  # downtime_cost split into its two parts, in words
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A stretch of the period with no data (ISO 8601 with offset), [start, end)."""
+
+    start: str
+    end: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +221,7 @@ class PreviousService:
     budget_remaining: float | None
     equivalent_outage_minutes: float | None
     downtime_cost: float | None
+    total: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +250,19 @@ class IncidentItem:
     ttr_minutes: float | None = None
     service_name: str = ""
     clipped: bool = False
+    measured_cost: float | None = None  # its part of the service's incident_cost
+    no_bad_events: bool = False  # metrics show no failed request inside its window
+    risk: str | None = None  # the registered risk it names
+
+
+@dataclass(frozen=True, slots=True)
+class UnrecordedFailure:
+    """A day of failures outside every incident window, worth listing."""
+
+    service: str
+    day: str  # ISO date in the config's time zone
+    equivalent_outage_minutes: float
+    cost: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,16 +278,20 @@ class IncidentSummary:
     previous_count: int | None = None
     previous_downtime_cost: float | None = None
     previous_mttr_minutes: float | None = None
+    measured_cost: float | None = None  # sum of the services' incident_cost
+    unattributed_cost: float | None = None  # sum of the services' unattributed_cost
+    bridge: str = ""  # the services' downtime cost split into its two parts, in words
 
 
 @dataclass(frozen=True, slots=True)
 class LossComponent:
-    kind: str  # faster_response | prevented | risk_reduction
+    kind: Literal["faster_response", "prevented", "risk_reduction"]
     amount: float
-    basis: str
+    basis: str  # in words, from translate
     p10: float | None = None
     p90: float | None = None
-    items: tuple[dict[str, Any], ...] = ()
+    items: tuple[LossLine, ...] = ()
+    counts: LossCounts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +301,7 @@ class LossAvoided:
     p90: float | None
     components: tuple[LossComponent, ...]
     previous_total: float | None = None
+    sum_text: str = ""  # "€20,593 + €91,633 + €15,160 = €127,386": adds up as printed
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +333,10 @@ class RiskByService:
     annual_budget_minutes: float
     budget_fraction: float
     probability_budget_exceeded: float | None
+    observed_bad_minutes_per_year: float | None = None  # last 12 months, annualised
+    observed_percentile: float | None = None  # 0..100: where it falls in the forecast
+    register_underestimates: bool | None = None  # observed above the forecast's p90
+    text: str = ""  # the back-test in words
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,13 +351,16 @@ class RiskSummary:
     items: tuple[RiskItem, ...] = ()
     by_service: tuple[RiskByService, ...] = ()
     loss_exceedance: tuple[ExceedancePoint, ...] = ()
+    incidents_matched: int = 0  # the period's incidents naming a registered risk
+    incidents_unmatched: int = 0  # the period's incidents matching no registered risk
+    unmatched_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A supporting fact on page 1: a figure, its words, and the change since last period."""
 
-    key: str
+    key: FactKey
     value: float
     unit: str  # currency | fraction | minutes | count
     text: str
@@ -250,13 +368,21 @@ class Fact:
     change: float | None = None  # value - previous
     better_when: str = "lower"  # lower | higher
     out_of: int | None = None  # for counts such as "4 of 5 services"
+    basis: Basis = "measured"
+    p10: float | None = None  # modelled figures: their range
+    p90: float | None = None
+
+
+FactKey = Literal[
+    "downtime_cost", "services_within_budget", "incidents", "time_to_restore", "loss_avoided"
+]
 
 
 @dataclass(frozen=True, slots=True)
 class HeadlineChoice:
     """The one actionable number as compute chose it; translate words it."""
 
-    kind: str
+    kind: HeadlineKind
     value: float
     unit: str
     service: str | None
@@ -265,6 +391,32 @@ class HeadlineChoice:
     risk_ids: tuple[str, ...] = ()
     reduction: float | None = None  # yearly cost the decision removes (risk_exposure)
     services_with_spare: tuple[str, ...] = ()  # loss_avoided: services far from their limit
+    ask: Ask = "note"
+    issued: str = ""
+    until: str | None = None
+    until_rule: UntilRule = "next_period"
+    window_days: int = 0  # back_within: the trailing window of days that must be back within
+    cause: Cause | None = None
+    cost_of_inaction: Amount | None = None  # basis left empty for translate
+    cost_of_action: Amount | None = None
+    alternatives: tuple[Alternative, ...] = ()  # decision and effect left empty for translate
+    passed_over: tuple[str, ...] = ()  # services with partial data not made the headline
+    coverage: float | None = None  # the headline service's coverage, when partial but allowed
+    warnings: tuple[DataWarning, ...] = ()  # the headline service's data-quality warnings
+
+
+UntilRule = Literal["back_within", "next_period"]
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSummary:
+    """A business unit as one row: its services, how many spent their allowance, its cost."""
+
+    name: str
+    services: int
+    exhausted: int
+    downtime_cost: float
+    worst_service: str | None  # id: the highest downtime cost x tier weight in the unit
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +434,9 @@ class Findings:
     headline: HeadlineChoice
     facts: tuple[Fact, ...] = ()
     notes: tuple[str, ...] = ()
+    groups: tuple[GroupSummary, ...] = ()
+    group: str | None = None  # the unit a unit's own briefing covers; None: the organisation
+    unrecorded_failures: tuple[UnrecordedFailure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,3 +469,6 @@ class Briefing:
     terms: tuple[Term, ...] = ()
     locale: str = "en_GB"
     timezone: str = "UTC"
+    groups: tuple[GroupSummary, ...] = ()
+    group: str | None = None  # the unit this briefing covers; None: the whole organisation
+    unrecorded_failures: tuple[UnrecordedFailure, ...] = ()

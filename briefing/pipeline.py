@@ -12,8 +12,8 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefing import __version__
@@ -22,7 +22,8 @@ from briefing.config import Config
 from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.ingest import ingest, read_slos
-from briefing.model import Briefing, DataQuality, Period
+from briefing.ingest.scope import check_slugs, check_unit, scope_to_unit, slug, unit_names
+from briefing.model import Briefing, DataQuality, Inputs, Period
 from briefing.periods import as_kind
 from briefing.translate.glossary import Glossary, load_glossary
 from briefing.translate.words import translate
@@ -38,7 +39,6 @@ class BuildResult:
     briefing: Briefing
     outputs: dict[str, bytes]
     files: dict[str, Path]
-    input_hash: str
     warnings: tuple[str, ...] = ()
 
 
@@ -70,8 +70,35 @@ def build_briefing(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    group: str | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
 ) -> Briefing:
-    """Stages 1-3: ingest, compute, translate."""
+    """Stages 1-3: ingest, compute, translate (of one unit's services with `group`).
+
+    `allow_incomplete`: a service with partial data may be the headline;
+    `issued`: the issue date on the cover, instead of the policy's rule.
+    """
+    if group is not None:
+        check_unit(config, group)
+    inputs = read_inputs(config, period, strict=strict, progress=progress)
+    return briefing_from_inputs(
+        inputs,
+        config,
+        period,
+        glossary=glossary,
+        now=now,
+        progress=progress,
+        group=group,
+        allow_incomplete=allow_incomplete,
+        issued=issued,
+    )
+
+
+def read_inputs(
+    config: Config, period: Period, *, strict: bool = False, progress: Progress | None = None
+) -> Inputs:
+    """Stage 1: every source of the config, read once."""
     step = progress or (lambda message: None)
     log.info("Step 1/4 - Reading inputs")
     step("Reading inputs")
@@ -87,9 +114,32 @@ def build_briefing(
         )
     if strict:
         fail_on_rejections(inputs.data_quality)
-    log.info("Step 2/4 - Computing")
-    step("Computing")
-    findings = compute(inputs, config, period, now=now)
+    return inputs
+
+
+def briefing_from_inputs(
+    inputs: Inputs,
+    config: Config,
+    period: Period,
+    *,
+    glossary: Glossary | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    group: str | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
+) -> Briefing:
+    """Stages 2-3 over inputs already read: the organisation's, or one unit's with `group`."""
+    step = progress or (lambda message: None)
+    if group is not None:
+        config, inputs = scope_to_unit(config, inputs, group)
+    log.info("Step 2/4 - Computing%s", f" ({group})" if group else "")
+    step("Computing" + (f" {group}" if group else ""))
+    findings = compute(
+        inputs, config, period, now=now, allow_incomplete=allow_incomplete, issued=issued
+    )
+    if group is not None:
+        findings = replace(findings, group=group)
     log.info("Step 3/4 - Translating")
     step("Translating")
     return translate(findings, glossary or load_glossary(config.glossary), config)
@@ -115,19 +165,103 @@ def build(
     strict: bool = False,
     now: datetime | None = None,
     progress: Progress | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
     pdf_variant: str | None = None,
+    group: str | None = None,
 ) -> BuildResult:
     """All stages; writes the requested files under `out_dir` when given.
 
     `pdf_variant` (e.g. "pdf/a-3b") replaces `report.pdf_variant` for this build.
+    With `group`, the briefing of that unit's services only, written as
+    `briefing-<period>-<group slug>.*` beside the organisation's.
     """
+    check_formats(formats)
+    glossary = load_glossary(config.glossary)
+    briefing = build_briefing(
+        config,
+        period,
+        glossary=glossary,
+        strict=strict,
+        now=now,
+        progress=progress,
+        group=group,
+        allow_incomplete=allow_incomplete,
+        issued=issued,
+    )
+    return finish(
+        briefing, config, period, glossary, formats, out_dir, strict, progress, pdf_variant
+    )
+
+
+def build_all_groups(
+    config: Config,
+    period: Period,
+    *,
+    formats: Sequence[str] = FORMATS,
+    out_dir: Path | None = None,
+    strict: bool = False,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
+    pdf_variant: str | None = None,
+) -> list[BuildResult]:
+    """The organisation's briefing and one per unit, from inputs read once.
+
+    Files: `briefing-<period>.*` for the organisation, `briefing-<period>-<group slug>.*`
+    for each unit (e.g. `briefing-2026-10-unit-a.pdf`).
+    """
+    check_formats(formats)
+    units = unit_names(config)
+    if not units:
+        raise BriefingError(
+            "no service names a group, so there is nothing for --all-groups to split",
+            where=Location(config.path),
+            hint="add group: (a business unit or product line) to the services in briefing.yaml",
+        )
+    check_slugs(config)
+    glossary = load_glossary(config.glossary)
+    inputs = read_inputs(config, period, strict=strict, progress=progress)
+    results = []
+    for group in (None, *units):
+        briefing = briefing_from_inputs(
+            inputs,
+            config,
+            period,
+            glossary=glossary,
+            now=now,
+            progress=progress,
+            group=group,
+            allow_incomplete=allow_incomplete,
+            issued=issued,
+        )
+        results.append(
+            finish(
+                briefing, config, period, glossary, formats, out_dir, strict, progress, pdf_variant
+            )
+        )
+    return results
+
+
+def check_formats(formats: Sequence[str]) -> None:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise BriefingError(f"unknown format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
-    glossary = load_glossary(config.glossary)
-    briefing = build_briefing(
-        config, period, glossary=glossary, strict=strict, now=now, progress=progress
-    )
+
+
+def finish(
+    briefing: Briefing,
+    config: Config,
+    period: Period,
+    glossary: Glossary,
+    formats: Sequence[str],
+    out_dir: Path | None,
+    strict: bool,
+    progress: Progress | None,
+    pdf_variant: str | None = None,
+) -> BuildResult:
+    """Stage 4: render the briefing, lint its executive pages, write its files."""
     log.info("Step 4/4 - Rendering %s", ", ".join(formats))
     if progress:
         progress("Rendering " + ", ".join(formats))
@@ -150,8 +284,8 @@ def build(
     outputs = {k: v for k, v in outputs.items() if k in formats}
     files: dict[str, Path] = {}
     if out_dir is not None:
-        files = write_outputs(outputs, out_dir, period)
-    return BuildResult(briefing, outputs, files, input_hash(config, period), warnings)
+        files = write_outputs(outputs, out_dir, period, group=briefing.group)
+    return BuildResult(briefing, outputs, files, warnings)
 
 
 def lint_executive_pages(html: bytes | None, glossary: Glossary, *, strict: bool) -> list[str]:
@@ -186,11 +320,19 @@ def executive_part(html: str) -> str:
     return "\n" * html.count("\n", 0, start) + html[start:end]
 
 
-def write_outputs(outputs: dict[str, bytes], out_dir: Path, period: Period) -> dict[str, Path]:
+def output_name(period: Period, fmt: str, group: str | None = None) -> str:
+    """`briefing-2026-10.pdf`; a unit's: `briefing-2026-10-unit-a.pdf`."""
+    suffix = f"-{slug(group)}" if group is not None else ""
+    return f"briefing-{period.label}{suffix}.{fmt}"
+
+
+def write_outputs(
+    outputs: dict[str, bytes], out_dir: Path, period: Period, *, group: str | None = None
+) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {}
     for fmt, data in outputs.items():
-        target = out_dir / f"briefing-{period.label}.{fmt}"
+        target = out_dir / output_name(period, fmt, group)
         temporary = target.with_name(target.name + ".tmp")
         temporary.write_bytes(data)
         os.replace(temporary, target)

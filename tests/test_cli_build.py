@@ -47,7 +47,7 @@ def test_build_json_only(workspace: Path, tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["briefing-2026-10.json"]
     data = json.loads((out / "briefing-2026-10.json").read_text())
     assert data["headline"]["kind"] == "budget_exhausted"
-    assert "Decision: Freeze feature releases for Online checkout" in stdout
+    assert "Decision, to note: Pause new feature releases for Online checkout" in stdout
 
 
 def test_period_flag_overrides_the_config(workspace: Path, tmp_path: Path) -> None:

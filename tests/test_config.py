@@ -111,7 +111,7 @@ delivery:
     assert config.sources.incidents[2].options["mapping"]["id"] == "Issue key"
     assert config.delivery.email is not None
     assert config.delivery.email.port == 587
-    assert config.delivery.email.subject == "{organization} risk briefing, {period}: {headline}"
+    assert config.delivery.email.subject == "{ask} ({period})"  # the default: the ask, short
     assert config.delivery.schedule is not None
     assert config.delivery.schedule.timezone == "Europe/Amsterdam"
 

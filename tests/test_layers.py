@@ -7,7 +7,16 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "briefing"
 ORDER = ["config", "ingest", "compute", "translate", "render", "deliver", "cli"]
-SHARED = {"errors", "model", "periods", "textfiles", "formatting", "__init__", "__main__"}
+SHARED = {
+    "errors",
+    "model",
+    "loss_basis",
+    "periods",
+    "textfiles",
+    "formatting",
+    "__init__",
+    "__main__",
+}
 
 
 def stage_of(module: str) -> str | None:

@@ -284,7 +284,7 @@ def test_the_email_speaks_of_the_quarter(workspace: Path) -> None:
 
     parts = render_email(brief(workspace, "2026-Q1"), pdf=b"%PDF-1.7 stand-in")
     assert parts.pdf_name == "briefing-2026-Q1.pdf"
-    assert parts.subject.startswith("Example Corp risk briefing, Q1 2026: ")
+    assert parts.subject.endswith(" (Q1 2026)")  # the default subject: the ask, then the quarter
     assert parts.text.startswith("Example Corp risk briefing, Q1 2026\n")
     # the cost went up from 3,000 to 25,902: worse than last quarter
     assert "(↑ €22,902, worse than last quarter)" in parts.text

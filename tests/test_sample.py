@@ -151,8 +151,11 @@ def test_config_loads_with_the_full_contract() -> None:
         0.25,
         0.2,
     )
-    assert (policy.baseline.ttd_minutes, policy.baseline.ttr_minutes) == (30, 90)
+    # no set baseline: faster response compares each service with its own six months before
+    assert not policy.baseline.configured
     assert "{service}" in policy.error_budget_action
+    assert "budget" not in policy.error_budget_action  # one term per idea: the allowance
+    assert (policy.cost_of_freeze_per_day, policy.min_coverage) == (2500, 0.95)
     email = config.delivery.email
     assert email is not None
     assert (email.host, email.port, email.security) == ("127.0.0.1", 8025, "none")
@@ -285,7 +288,7 @@ def test_overlapping_payments_incidents_take_the_higher_impact(sli: pd.DataFrame
 
 def test_incident_file_shape(incidents: pd.DataFrame) -> None:
     assert INCIDENTS.read_text().splitlines()[0] == (
-        "id,service,title,severity,started_at,detected_at,resolved_at,impact"
+        "id,service,title,severity,started_at,detected_at,resolved_at,impact,risk"
     )
     assert len(incidents) == 25
     assert incidents["id"].is_unique
@@ -297,6 +300,8 @@ def test_incident_file_shape(incidents: pd.DataFrame) -> None:
     start, end = month_bounds("2026-10")
     touching = incidents[(incidents["resolved_at"] > start) & (incidents["started_at"] < end)]
     assert len(touching) == 10
+    # three of October's incidents name a registered risk: config push, payment provider, disk
+    assert sorted(r for r in touching["risk"] if r) == ["R1", "R2", "R6"]
 
 
 def test_incident_edge_cases_are_present(incidents: pd.DataFrame) -> None:

@@ -128,7 +128,13 @@ INCIDENTS = (
 
 INCIDENT_COLUMNS = (
     "id", "service", "title", "severity", "started_at", "detected_at", "resolved_at", "impact",
+    "risk",
 )  # fmt: skip
+
+# The registered risk an incident's review tied it to (the rest match none).
+INCIDENT_RISKS = {
+    "INC-1004": "R7", "INC-1012": "R3", "INC-1020": "R2", "INC-1022": "R1", "INC-1025": "R6",
+}  # fmt: skip
 
 # date, service, control, events, risk, probability ("" = unknown: claims nothing)
 CONTROLS = (
@@ -164,7 +170,10 @@ def write_sample(out: Path) -> None:
     sli = make_sli(np.random.default_rng(SEED))
     body = sli.to_csv(index=False, lineterminator="\n").encode("ascii")
     (out / "exports" / "sli.csv.gz").write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
-    incidents = tuple((*row[:4], *map(_iso, row[4:7]), row[7]) for row in INCIDENTS)
+    incidents = tuple(
+        (*row[:4], *map(_iso, row[4:7]), row[7], INCIDENT_RISKS.get(row[0], ""))
+        for row in INCIDENTS
+    )
     (out / "exports" / "incidents.csv").write_text(_csv(INCIDENT_COLUMNS, incidents), "utf-8")
     controls_header = ("date", "service", "control", "events", "risk", "probability")
     (out / "exports" / "controls.csv").write_text(_csv(controls_header, CONTROLS), "utf-8")
@@ -285,8 +294,9 @@ sources:
   #   a Prometheus, Thanos, Mimir or VictoriaMetrics store  {format: prometheus, url: ..., good: ..., total: ...}
   metrics:
     - {path: exports/sli.csv.gz}
-  # Incidents: id,service,title,severity,started_at,detected_at,resolved_at,impact
-  # (impact = share of requests failing, 0..1; empty = the severity's default);
+  # Incidents: id,service,title,severity,started_at,detected_at,resolved_at,impact,risk
+  # (impact = share of requests failing, 0..1; empty = the severity's default;
+  # risk = the id of the registered risk it matches, if any);
   # also PagerDuty, Opsgenie, incident.io and Jira exports, format: duckdb or format: sql
   incidents:
     - {path: exports/incidents.csv, format: csv}
@@ -300,12 +310,15 @@ sources:
 policy:
   at_risk_below: 0.25              # less than 25% of a budget left: "at risk"
   risk_threshold: 0.25             # a risk using over 25% of a year's budget needs action
-  # Detection and repair times before the reliability work, to value faster response.
-  # Also possible: by_severity: {SEV1: {ttd_minutes: 15, ttr_minutes: 60}, ...}
+  # Faster response is valued against each service's own typical times to notice and
+  # fix over the six months before the month. To set them instead:
+  # baseline: {ttd_minutes: 30, ttr_minutes: 90}, or by_severity: {SEV1: {...}, ...},
   # or from_incidents: {start: 2026-01-01, end: 2026-07-01} (medians of that window).
-  baseline: {ttd_minutes: 30, ttr_minutes: 90}
-  error_budget_action: "Freeze feature releases for {service} until its budget recovers"
+  error_budget_action: "Pause new feature releases for {service} until it is back within its downtime allowance"
+  freeze_scope: "new features; fixes and changes that reduce risk continue"
+  cost_of_freeze_per_day: 2500     # what a day without new features costs (agreed with Finance)
   postmortem_share: 0.20           # an incident using more of a budget needs a postmortem
+  min_coverage: 0.95               # a service measured for less of the month has partial figures
 
 delivery:
   # The sample mails to a local test server (e.g. `python -m aiosmtpd -n -l 127.0.0.1:8025`).
@@ -317,7 +330,7 @@ delivery:
     security: none                 # only allowed to a loopback address
     from: risk@northwind.example
     to: [board@northwind.example]
-    subject: "{organization} risk briefing, {period}: {headline}"
+    subject: "{ask} ({period})"     # also {organization}, {headline}, {figure}, {decision}
   # 08:00 Amsterdam time on the 2nd of each month, for the month before
   schedule: {cron: "0 8 2 * *", timezone: Europe/Amsterdam}
 """
@@ -465,8 +478,10 @@ services matter to its customers:
   configuration push made almost half of all checkout attempts fail for
   84 minutes (INC-1022, SEV1), after a smaller promo-code failure on
   6 October (INC-1018). Checkout used about one and a half times its monthly
-  budget; in September it used less than half. The error-budget policy asks
-  to freeze feature releases for checkout until the budget recovers.
+  budget; in September it used less than half. The error-budget policy pauses
+  new feature releases for checkout until its last 31 days are back within the
+  allowance (15 November at its typical pace); the cause matches the registered
+  risk R1, so funding that fix is the alternative page 1 offers.
 - **Card payments is at risk**: a payment provider outage on 13 October
   (INC-1020) and an overlapping 3-D Secure problem (INC-1021) left it with
   less than a quarter of its budget.
@@ -474,7 +489,10 @@ services matter to its customers:
 - Product pages and customer sign-in stayed healthy.
 - Detection and repair were much faster than in August and September
   (median 7 minutes to notice and 36 to repair, against 32 and 74), which
-  shows as loss avoided by faster response.
+  shows as loss avoided by faster response, each service against its own
+  typical times of the months before.
+- Three of October's ten incidents name a registered risk (`risk` column);
+  the other seven match none, and the briefing says so.
 - Two risks need action, each using more than a quarter of a year's budget:
   bad configuration pushes on checkout (R1) and a payment provider outage (R2).
 

@@ -6,6 +6,7 @@ import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -57,12 +58,36 @@ def progress_display(enabled: bool) -> Iterator[Callable[[str], None] | None]:
     help="Folder for briefing-PERIOD.{pdf,html,json} (briefing-2026-10.pdf, briefing-2026-Q3.pdf).",
 )
 @click.option(
+    "--group",
+    default=None,
+    metavar="NAME",
+    help="Build one business unit's own briefing (its services, incidents and risks only), "
+    "written as briefing-<period>-<group>.*.",
+)
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="Build the organisation's briefing and one per business unit, reading the inputs once.",
+)
+@click.option(
     "--pdf-variant",
     type=click.Choice(PDF_VARIANTS, case_sensitive=False),
     default=None,
     help="Archival PDF (PDF/A-3b, the JSON attached); default: report.pdf_variant.",
 )
 @strict_option
+@click.option(
+    "--allow-incomplete",
+    is_flag=True,
+    help="Let a service whose data covers too little of the period be the headline "
+    "(page 1 then says how much of the period its figure covers).",
+)
+@click.option(
+    "--issued",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Issue date printed on the cover (default: the first working day after the period).",
+)
 @debug_option
 @log_format_option
 def build(
@@ -71,8 +96,12 @@ def build(
     period_kind: str | None,
     formats: str,
     out_dir: Path,
+    group: str | None,
+    all_groups: bool,
     pdf_variant: str | None,
     strict: bool,
+    allow_incomplete: bool,
+    issued: datetime | None,
     debug: bool,
     log_format: str,
 ) -> None:
@@ -84,35 +113,70 @@ def build(
       briefing build --config ws/briefing.yaml --period 2026-10 --out reports/
       briefing build --period 2026-Q3      # a quarter: briefing-2026-Q3.pdf, ...
       briefing build --format json --strict
+      briefing build --allow-incomplete --issued 2026-11-03
       briefing build --pdf-variant pdf/a-3b  # for the records archive
+      briefing build --group "Retail banking"   # one business unit's own briefing
+      briefing build --all-groups               # the organisation's and every unit's
     """
     from briefing.pipeline import build as run_build
-    from briefing.pipeline import resolve_period, utc_now
+    from briefing.pipeline import build_all_groups, resolve_period, utc_now
 
+    if group is not None and all_groups:
+        raise click.UsageError("use either --group NAME or --all-groups, not both")
     setup_logging(log_format)
     config = load_config(resolve_config_path(config_path))
     chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    now = utc_now()
+    variant = pdf_variant.lower() if pdf_variant else None
+    issued_day = issued.date() if issued is not None else None
     with progress_display(True) as progress:
-        result = run_build(
-            config,
-            chosen,
-            formats=wanted,
-            out_dir=out_dir,
-            strict=strict,
-            now=utc_now(),
-            progress=progress,
-            pdf_variant=pdf_variant.lower() if pdf_variant else None,
+        if all_groups:
+            results = build_all_groups(
+                config,
+                chosen,
+                formats=wanted,
+                out_dir=out_dir,
+                strict=strict,
+                now=now,
+                progress=progress,
+                allow_incomplete=allow_incomplete,
+                issued=issued_day,
+                pdf_variant=variant,
+            )
+        else:
+            results = [
+                run_build(
+                    config,
+                    chosen,
+                    formats=wanted,
+                    out_dir=out_dir,
+                    strict=strict,
+                    now=now,
+                    progress=progress,
+                    allow_incomplete=allow_incomplete,
+                    issued=issued_day,
+                    pdf_variant=variant,
+                    group=group,
+                )
+            ]
+    for result in results:
+        headline = result.briefing.headline
+        click.echo(f"{result.briefing.organization}, {chosen.label}: {headline.text}")
+        click.echo(
+            f"Decision, to {headline.ask}: {headline.decision} "
+            f"(owner: {headline.owner}, due {headline.due})"
         )
-    headline = result.briefing.headline
-    click.echo(f"{config.organization}, {chosen.label}: {headline.text}")
-    click.echo(f"Decision: {headline.decision} (owner: {headline.owner}, due {headline.due})")
-    for _fmt, path in result.files.items():
-        click.echo(f"wrote {path}")
-    rejected = result.briefing.data_quality.rows_rejected
+        for _fmt, path in result.files.items():
+            click.echo(f"wrote {path}")
+    rejected = results[0].briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)
-    for warning in result.warnings:
+    for data_warning in dict.fromkeys(
+        w.text for result in results for w in result.briefing.data_quality.warnings
+    ):
+        click.echo(f"warning: {data_warning}", err=True)
+    for warning in dict.fromkeys(w for result in results for w in result.warnings):
         click.echo(f"warning: {warning}", err=True)
 
 

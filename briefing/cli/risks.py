@@ -9,13 +9,14 @@ import click
 import pandas as pd
 
 from briefing.cli.common import config_option, debug_option
-from briefing.compute.calibrate import calibrate, render_register
+from briefing.compute.calibrate import calibrate
 from briefing.config import Config, load_config, resolve_config_path
 from briefing.errors import BriefingError
 from briefing.ingest import find_reader
 from briefing.ingest.context import ReadContext
 from briefing.ingest.tables import concat_tables
 from briefing.pipeline import resolve_period
+from briefing.translate.register import render_register, warning_text
 
 
 @click.group("risks")
@@ -61,7 +62,7 @@ def calibrate_command(config_path: Path | None, out_path: Path | None, debug: bo
     text = render_register(fits, history=history)
     for fit in fits:
         for warning in fit.warnings:
-            click.echo(f"warning: {fit.id}: {warning}", err=True)
+            click.echo(f"warning: {fit.id}: {warning_text(warning)}", err=True)
     if out_path is None:
         click.echo(text, nl=False)
         return

@@ -6,17 +6,32 @@ period still running), the Monte Carlo seed comes from the policy.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
+import pandas as pd
+
+from briefing.compute.attribution import Split, cents, unrecorded_failures
+from briefing.compute.backtest import observed_by_service
 from briefing.compute.by_service import split_by_service
+from briefing.compute.groups import compute_groups, with_groups
 from briefing.compute.headline import choose_headline
-from briefing.compute.incidents import compute_incidents
-from briefing.compute.slo import Objective, compute_service, objective_for
+from briefing.compute.incidents import compute_incidents, current_incidents, service_splits, windows
+from briefing.compute.slo import (
+    Objective,
+    compute_service,
+    objective_for,
+    period_rows,
+    service_rows,
+)
 from briefing.config import Config
 from briefing.errors import BriefingError
 from briefing.model import (
+    Basis,
+    DataWarning,
     Fact,
+    FactKey,
     Findings,
     IncidentItem,
     IncidentSummary,
@@ -24,7 +39,10 @@ from briefing.model import (
     LossAvoided,
     Period,
     ServiceStatus,
+    UnrecordedFailure,
 )
+
+TRAFFIC_DROP = 0.5  # total events under half of the previous period's: a data-quality warning
 
 
 def objectives(config: Config, inputs: Inputs) -> dict[str, Objective]:
@@ -45,32 +63,59 @@ def objectives(config: Config, inputs: Inputs) -> dict[str, Objective]:
 
 
 def compute(
-    inputs: Inputs, config: Config, period: Period, *, now: datetime | None = None
+    inputs: Inputs,
+    config: Config,
+    period: Period,
+    *,
+    now: datetime | None = None,
+    allow_incomplete: bool = False,
+    issued: date | None = None,
 ) -> Findings:
+    """All figures of the period. `allow_incomplete`: a service with partial data may be
+    the headline; `issued`: the issue date printed on the cover (default: the policy's rule)."""
     from briefing.compute.loss_avoided import compute_loss_avoided
     from briefing.compute.risk import compute_risks
 
     targets = objectives(config, inputs)
     sli_by_service = split_by_service(inputs.sli)
     empty = inputs.sli.iloc[0:0]
+    raw = {s.id: sli_by_service.get(s.id, empty) for s in config.services}
     services = tuple(
         compute_service(
-            service,
-            targets[service.id],
-            sli_by_service.get(service.id, empty),
-            period,
-            config.policy,
-            now=now,
+            service, targets[service.id], raw[service.id], period, config.policy, now=now
         )
         for service in config.services
     )
+    services = with_groups(services, config.services)
     statuses = {s.id: s for s in services}
+    rows = {sid: service_rows(frame, targets[sid]) for sid, frame in raw.items()}
+    records = current_incidents(inputs.incidents, period)
+    splits = service_splits(records, windows(records, period), rows, statuses, period)
     incidents = compute_incidents(
-        inputs.incidents, inputs.sli, statuses, config.services, period, config.policy
+        inputs.incidents,
+        inputs.sli,
+        statuses,
+        config.services,
+        period,
+        config.policy,
+        splits=splits,
+    )
+    services = reconcile(services, incidents.items, splits)
+    incidents = replace(
+        incidents,
+        measured_cost=_sum_cents(s.incident_cost for s in services),
+        unattributed_cost=_sum_cents(s.unattributed_cost for s in services),
     )
     risks = compute_risks(
-        inputs.risks, config.services, {k: v.objective for k, v in targets.items()}, config.policy
+        inputs.risks,
+        config.services,
+        {k: v.objective for k, v in targets.items()},
+        config.policy,
+        observed=observed_by_service(rows, period),
     )
+    register = {r.id for r in risks.items}
+    matched = sum(1 for item in incidents.items if item.risk in register)
+    risks = replace(risks, incidents_matched=matched, incidents_unmatched=incidents.count - matched)
 
     def loss_in(when: Period, items: tuple[IncidentItem, ...]) -> LossAvoided:
         return compute_loss_avoided(
@@ -96,7 +141,19 @@ def compute(
             with_previous=False,
         )
         loss = replace(loss, previous_total=loss_in(period.previous(), before.items).total)
-    headline = choose_headline(services, risks, loss, config, period)
+    warnings = data_warnings(services, raw, period)
+    headline = choose_headline(
+        services,
+        risks,
+        loss,
+        config,
+        period,
+        incidents=incidents,
+        rows=rows,
+        warnings=warnings,
+        issued=issued,
+        allow_incomplete=allow_incomplete,
+    )
     facts = supporting_facts(services, incidents, loss, headline.kind)
     return Findings(
         organization=config.organization,
@@ -106,11 +163,73 @@ def compute(
         incidents=incidents,
         loss_avoided=loss,
         risks=risks,
-        data_quality=inputs.data_quality,
+        data_quality=replace(inputs.data_quality, warnings=warnings),
         headline=headline,
         facts=facts,
         notes=inputs.notes,
+        groups=compute_groups(services, config.policy.tier_weights),
+        unrecorded_failures=unrecorded(services, splits, period, config),
     )
+
+
+def reconcile(
+    services: Sequence[ServiceStatus],
+    items: Sequence[IncidentItem],
+    splits: Mapping[str, Split],
+) -> tuple[ServiceStatus, ...]:
+    """Each measured service's downtime cost split: inside incident windows, and the rest."""
+    result = []
+    for service in services:
+        if service.id not in splits or service.downtime_cost is None:
+            result.append(service)
+            continue
+        inside = sum(cents(i.measured_cost or 0.0) for i in items if i.service == service.id)
+        rest = cents(service.downtime_cost) - inside
+        result.append(replace(service, incident_cost=inside / 100, unattributed_cost=rest / 100))
+    return tuple(result)
+
+
+def _sum_cents(amounts: Iterable[float | None]) -> float | None:
+    known = [cents(a) for a in amounts if a is not None]
+    return sum(known) / 100 if known else None
+
+
+def unrecorded(
+    services: Sequence[ServiceStatus],
+    splits: Mapping[str, Split],
+    period: Period,
+    config: Config,
+) -> tuple[UnrecordedFailure, ...]:
+    """Days of failures outside every incident, worth `policy.unrecorded_minutes` or more."""
+    found: list[UnrecordedFailure] = []
+    for service in services:
+        settings = config.service(service.id)
+        if service.id in splits and settings is not None:
+            found.extend(
+                unrecorded_failures(
+                    service,
+                    splits[service.id],
+                    period,
+                    settings.cost_per_minute,
+                    config.policy.unrecorded_minutes,
+                )
+            )
+    return tuple(found)
+
+
+def data_warnings(
+    services: Sequence[ServiceStatus], raw: Mapping[str, pd.DataFrame], period: Period
+) -> tuple[DataWarning, ...]:
+    """Partial data (coverage under the policy's minimum), and traffic that fell by over half."""
+    found: list[DataWarning] = []
+    for service in services:
+        if not service.complete:
+            found.append(DataWarning(service.id, "partial_data", service.coverage))
+        before = service.previous.total if service.previous else None
+        now = int(period_rows(raw[service.id], period)["total"].sum())
+        if before and now < TRAFFIC_DROP * before:
+            found.append(DataWarning(service.id, "traffic_drop", float(now), float(before)))
+    return tuple(found)
 
 
 def supporting_facts(
@@ -132,7 +251,9 @@ def supporting_facts(
             if prev_known
             else None
         )
-        facts.append(_fact("downtime_cost", cost, "currency", prev_cost, "lower"))
+        facts.append(
+            _fact("downtime_cost", cost, "currency", prev_cost, "lower", basis="estimated")
+        )
         within = sum(1 for s in measured if s.status != "exhausted")
         prev_within = (
             sum(1 for s in measured if s.previous and (s.previous.budget_remaining or 0.0) >= 0)
@@ -156,12 +277,22 @@ def supporting_facts(
             )
         )
     if headline_kind != "loss_avoided" and loss.total > 0:
-        facts.append(_fact("loss_avoided", loss.total, "currency", loss.previous_total, "higher"))
+        modelled = _fact(
+            "loss_avoided", loss.total, "currency", loss.previous_total, "higher", basis="modelled"
+        )
+        facts.append(replace(modelled, p10=loss.p10, p90=loss.p90))
     return tuple(facts[:5])
 
 
 def _fact(
-    key: str, value: float, unit: str, previous: float | None, better: str, *, of: int | None = None
+    key: FactKey,
+    value: float,
+    unit: str,
+    previous: float | None,
+    better: str,
+    *,
+    of: int | None = None,
+    basis: Basis = "measured",
 ) -> Fact:
     return Fact(
         key=key,
@@ -172,4 +303,5 @@ def _fact(
         change=None if previous is None else float(value) - float(previous),
         better_when=better,
         out_of=of,
+        basis=basis,
     )

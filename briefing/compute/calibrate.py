@@ -7,16 +7,17 @@ Per service (and per service and `category`, where the export has one):
 - days between incidents: the history's length in days / the number of
   incidents, with the exact 90% range of a Poisson count;
 - impact: the mean share of users affected.
-Fewer than `FEW_INCIDENTS` incidents behind a fit earn a warning.
+Fewer than `FEW_INCIDENTS` incidents behind a fit earn a warning (a reason
+with its counts; translate writes the register entries and the words).
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,21 @@ MIN_MINUTES = 1.0  # exports keep whole minutes; a time under one counts as one
 
 
 @dataclass(frozen=True, slots=True)
+class FitWarning:
+    """Why a fit should be read with care."""
+
+    kind: Literal["few_incidents", "some_undetected", "none_detected"]
+    count: int  # incidents behind the fit, or without a detection time
+    threshold: int = FEW_INCIDENTS
+
+
+@dataclass(frozen=True, slots=True)
 class Fit:
     """One calibrated risk register entry and what stands behind it."""
 
     id: str
-    title: str
     service: str
+    service_name: str  # the business name (translate titles the entry)
     category: str | None
     incidents: int  # behind days between incidents and impact
     timed: int  # with a detection time: behind time to notice and time to fix
@@ -45,7 +55,7 @@ class Fit:
     impact: float
     ettf_days: float
     ettf_days_90: tuple[float, float]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[FitWarning, ...] = ()
 
 
 def fit_lognormal(values: np.ndarray) -> tuple[float, tuple[float, float] | None]:
@@ -105,9 +115,7 @@ def calibrate(incidents: pd.DataFrame, services: Sequence[ServiceConfig]) -> lis
         for category in sorted(categories.unique()):
             chosen = rows[rows["category"] == category]
             rid = f"{service}-{_slug(str(category))}"
-            fits.append(
-                _fit(chosen, service, str(category), rid, f"{name}: {category}", history_days, used)
-            )
+            fits.append(_fit(chosen, service, str(category), rid, name, history_days, used))
     return [fit for fit in fits if fit is not None]
 
 
@@ -116,7 +124,7 @@ def _fit(
     service: str,
     category: str | None,
     rid: str,
-    label: str,
+    name: str,
     history_days: float,
     used: set[str],
 ) -> Fit:
@@ -135,22 +143,15 @@ def _fit(
     low, high = poisson_rate_range(count)
     warnings = []
     if count < FEW_INCIDENTS:
-        warnings.append(
-            f"only {count} incident{'s' if count != 1 else ''} behind this fit: too few to trust "
-            f"(fewer than {FEW_INCIDENTS}); treat the figures as a first guess"
-        )
+        warnings.append(FitWarning("few_incidents", count))
     if len(timed) < count:
-        warnings.append(
-            f"{count - len(timed)} incident(s) have no detection time: left out of the times to notice and fix"
-        )
+        warnings.append(FitWarning("some_undetected", count - len(timed)))
     if ettd is None:
-        warnings.append(
-            "no incident has a detection time: set ettd_minutes and ettr_minutes by hand"
-        )
+        warnings.append(FitWarning("none_detected", count))
     return Fit(
         id=rid,
-        title=f"{label}: incidents like those of the history",
         service=service,
+        service_name=name,
         category=category,
         incidents=count,
         timed=len(timed),
@@ -167,52 +168,3 @@ def _fit(
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "other"
-
-
-def render_register(fits: Sequence[Fit], *, history: str) -> str:
-    """YAML risk register entries, with comments saying what stands behind each."""
-    lines = [
-        "# Risk register entries calibrated from the incident history:",
-        f"# {history}.",
-        "# Time to notice and time to fix: the middle value and the range that holds",
-        "# 9 in 10 incidents; days between incidents: the history's length divided by",
-        "# the number of incidents, with its 90% range. Review the titles and figures,",
-        "# then copy the entries into the risk register.",
-        "risks:",
-    ]
-    if not fits:
-        lines[-1] = "risks: []"
-    for fit in fits:
-        behind = f"{fit.incidents} incident{'s' if fit.incidents != 1 else ''}"
-        lines.append(f"  # {behind} behind this entry ({fit.timed} with a detection time)")
-        lines.extend(f"  # WARNING: {warning}" for warning in fit.warnings)
-        prefix = "  # " if fit.ettd_minutes is None else "  "
-        entry = [
-            f"- id: {json.dumps(fit.id)}",
-            f"  title: {json.dumps(fit.title)}",
-            f"  service: {json.dumps(fit.service)}",
-        ]
-        if fit.ettd_minutes is not None and fit.ettr_minutes is not None:
-            entry.append(f"  ettd_minutes: {_number(fit.ettd_minutes)}")
-            if fit.ettd_minutes_90:
-                entry.append(f"  ettd_minutes_90: {_pair(fit.ettd_minutes_90)}")
-            entry.append(f"  ettr_minutes: {_number(fit.ettr_minutes)}")
-            if fit.ettr_minutes_90:
-                entry.append(f"  ettr_minutes_90: {_pair(fit.ettr_minutes_90)}")
-        entry.append(f"  impact: {_number(fit.impact, digits=3)}")
-        entry.append(f"  ettf_days: {_number(fit.ettf_days)}")
-        entry.append(f"  ettf_days_90: {_pair(fit.ettf_days_90)}")
-        lines.extend(prefix + text for text in entry)
-    return "\n".join(lines) + "\n"
-
-
-def _number(value: float, digits: int = 2) -> str:
-    """Rounded for reading, never to zero (a range's low end must stay above 0)."""
-    rounded = round(value, digits) if abs(value) < 100 else round(value, 1)
-    if value > 0 and rounded <= 0:
-        rounded = float(f"{value:.2g}")
-    return repr(float(rounded))
-
-
-def _pair(pair: tuple[float, float]) -> str:
-    return f"[{_number(pair[0])}, {_number(pair[1])}]"

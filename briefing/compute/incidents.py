@@ -3,18 +3,25 @@
 Money: overlapping incidents of one service are not counted twice. The
 service's timeline is cut at every start and end; each piece belongs to the
 incident with the highest impact covering it (ties: the earlier start), so the
-incidents' costs add up to the service's incident downtime cost. An incident
-crossing the period's edge is clipped to the period for cost and budget share.
+declared costs (impact x minutes) add up to the service's incident downtime
+cost. The measured side follows the same rule bucket by bucket
+(`attribution.split`): an incident's `budget_share` and `measured_cost` are its
+own part of the service's failed requests. An incident crossing the period's
+edge is clipped to the period for cost and budget share.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from briefing.compute.attribution import Split, Window, split, split_cents
+from briefing.compute.coverage import bucket_step
+from briefing.compute.slo import period_rows
 from briefing.config import SEVERITIES, Policy, ServiceConfig
 from briefing.ingest.tables import records as table_rows
 from briefing.model import IncidentItem, IncidentSummary, Period, ServiceStatus
@@ -53,6 +60,47 @@ def attributed_minutes(spans: Sequence[_Span]) -> dict[int, float]:
     return result
 
 
+def windows(records: Sequence[dict[str, Any]], period: Period) -> list[Window]:
+    """Each incident's window clipped to the period, in the order of `records`."""
+    start, end = period.start_utc, period.end_utc
+    return [
+        Window(
+            i,
+            max(pd.Timestamp(r["started_at"]), start),
+            min(pd.Timestamp(r["resolved_at"]), end),
+            float(r["impact"]),
+        )
+        for i, r in enumerate(records)
+    ]
+
+
+def service_splits(
+    records: Sequence[dict[str, Any]],
+    spans: Sequence[Window],
+    rows: Mapping[str, pd.DataFrame],
+    statuses: Mapping[str, ServiceStatus],
+    period: Period,
+) -> dict[str, Split]:
+    """Per service with metrics this period: its buckets split between its incidents and none.
+
+    `rows` are each service's counted rows (buckets, or slices for Timeslices).
+    """
+    result: dict[str, Split] = {}
+    for service, counted in rows.items():
+        status = statuses.get(service)
+        if status is None or status.total <= 0 or status.budget_events <= 0:
+            continue
+        own = [w for w, r in zip(spans, records, strict=True) if r["service"] == service]
+        step = bucket_step(counted["timestamp"])
+        result[service] = split(period_rows(counted, period), step, own)
+    return result
+
+
+def current_incidents(incidents: pd.DataFrame, period: Period) -> list[dict[str, Any]]:
+    """The period's incidents as records, in start order (the order of their windows)."""
+    return table_rows(in_period(incidents, period).sort_values(["started_at", "id"], kind="stable"))
+
+
 def compute_incidents(
     incidents: pd.DataFrame,
     sli: pd.DataFrame,
@@ -62,32 +110,36 @@ def compute_incidents(
     policy: Policy,
     *,
     with_previous: bool = True,
+    splits: Mapping[str, Split] | None = None,
 ) -> IncidentSummary:
-    """The period's incidents with cost and budget share, and last period's totals."""
+    """The period's incidents with cost and budget share, and last period's totals.
+
+    `splits`: each service's buckets already split between the windows of
+    `current_incidents(incidents, period)`; else split here from `sli`.
+    """
     cost_per_minute = {s.id: s.cost_per_minute for s in services}
     names = {s.id: s.name for s in services}
-    current = in_period(incidents, period).sort_values(["started_at", "id"], kind="stable")
     start, end = period.start_utc, period.end_utc
-    records = table_rows(current)  # in start order
-    spans = [
-        _Span(i, max(r["started_at"], start), min(r["resolved_at"], end), float(r["impact"]))
-        for i, r in enumerate(records)
-    ]
+    records = current_incidents(incidents, period)
+    spans = windows(records, period)
     own_minutes: dict[int, float] = {}
     for service in sorted({str(r["service"]) for r in records}):
         own_minutes.update(
             attributed_minutes(
-                [s for s, r in zip(spans, records, strict=True) if r["service"] == service]
+                [
+                    _Span(s.index, s.start, s.end, s.impact)
+                    for s, r in zip(spans, records, strict=True)
+                    if r["service"] == service
+                ]
             )
         )
-    # only the services with incidents: a large table is never copied whole
-    affected = sli["service"].isin({str(r["service"]) for r in records})
-    stamps = sli["timestamp"]
-    in_window = sli[affected & (stamps >= start - pd.Timedelta(days=1)) & (stamps < end)]
-    bad_by_service = {
-        str(service): (rows, _bucket_step(rows["timestamp"].sort_values()))
-        for service, rows in in_window.groupby("service", sort=False)
-    }
+    if splits is None:
+        rows = {
+            str(service): frame.sort_values("timestamp", kind="stable")
+            for service, frame in sli.groupby("service", sort=False)
+        }
+        splits = service_splits(records, spans, rows, statuses, period)
+    measured = _measured_cents(records, splits, statuses, cost_per_minute, period)
     items = []
     for span, row in zip(spans, records, strict=True):
         service = str(row["service"])
@@ -97,13 +149,10 @@ def compute_incidents(
         known = not pd.isna(detected)
         ttd = (detected - row["started_at"]) / MINUTE if known else None
         ttr = (row["resolved_at"] - detected) / MINUTE if known else None
-        share = _budget_share(
-            bad_by_service.get(service, (None, MINUTE)),
-            statuses.get(service),
-            span.start,
-            span.end,
-            span.impact,
-        )
+        status = statuses.get(service)
+        parts = splits.get(service)
+        share = _budget_share(parts, status, span, own_minutes.get(span.index, 0.0))
+        risk = row.get("risk")
         items.append(
             IncidentItem(
                 id=str(row["id"]),
@@ -122,6 +171,11 @@ def compute_incidents(
                 ttr_minutes=None if ttr is None else float(ttr),
                 service_name=names.get(service, service),
                 clipped=bool(row["started_at"] < start or row["resolved_at"] > end),
+                measured_cost=measured[span.index] / 100 if span.index in measured else None,
+                no_bad_events=parts is not None
+                and parts.buckets_inside.get(span.index, 0) > 0
+                and parts.bad_inside.get(span.index, 0) == 0,
+                risk=None if risk is None or pd.isna(risk) or not str(risk) else str(risk),
             )
         )
     items.sort(key=lambda item: (-item.cost, item.started_at, item.id))
@@ -154,6 +208,31 @@ def compute_incidents(
     )
 
 
+def _measured_cents(
+    records: Sequence[dict[str, Any]],
+    splits: Mapping[str, Split],
+    statuses: Mapping[str, ServiceStatus],
+    cost_per_minute: Mapping[str, float],
+    period: Period,
+) -> dict[int, int]:
+    """Each incident's part of its service's downtime cost, in cents.
+
+    The service's incidents and its unattributed rest are rounded together, so
+    that they add up to the service's downtime cost in cents.
+    """
+    result: dict[int, int] = {}
+    for service, parts in splits.items():
+        status = statuses[service]
+        scale = period.minutes / status.total * cost_per_minute.get(service, 0.0)
+        indexes = [i for i, r in enumerate(records) if r["service"] == service]
+        values = [parts.bad_by_window.get(i, 0) * scale for i in indexes]
+        rounded = split_cents(
+            status.downtime_cost or 0.0, [*values, parts.unattributed_bad * scale]
+        )
+        result.update(zip(indexes, rounded[:-1], strict=True))
+    return result
+
+
 def _covers(incidents: pd.DataFrame, period: Period) -> bool:
     """The export reaches back to the start of `period` (else a zero would be a guess)."""
     if incidents.empty:
@@ -162,36 +241,20 @@ def _covers(incidents: pd.DataFrame, period: Period) -> bool:
 
 
 def _budget_share(
-    rows_and_step: tuple[pd.DataFrame | None, pd.Timedelta],
-    status: ServiceStatus | None,
-    start: pd.Timestamp,
-    end: pd.Timestamp,
-    impact: float,
+    parts: Split | None, status: ServiceStatus | None, span: Window, own_minutes: float
 ) -> float | None:
-    """Bad events in buckets overlapping [start, end) over the period's budget events.
+    """The incident's own failed requests over the period's budget events.
 
-    Without metrics for the service: impact-weighted minutes over budget minutes.
+    Without metrics for the service (or for Timeslices without them): its own
+    impact-weighted minutes over budget minutes.
     """
     if status is None:
         return None
-    rows, step = rows_and_step
-    events_based = status.budgeting_method == "occurrences"
-    if rows is not None and events_based and status.total > 0 and status.budget_events > 0:
-        stamps = rows["timestamp"]
-        window = rows[(stamps < end) & (stamps + step > start)]
-        bad = int((window["total"] - window["good"]).sum())
-        return bad / status.budget_events
+    if parts is not None:
+        return parts.bad_by_window.get(span.index, 0) / status.budget_events
     if status.budget_minutes > 0:
-        return (end - start) / MINUTE * impact / status.budget_minutes
+        return own_minutes * span.impact / status.budget_minutes
     return None
-
-
-def _bucket_step(stamps: pd.Series) -> pd.Timedelta:
-    if len(stamps) < 2:
-        return MINUTE
-    diffs = np.diff(stamps.dt.tz_convert(None).to_numpy().astype("datetime64[ns]").astype(np.int64))
-    diffs = diffs[diffs > 0]
-    return pd.Timedelta(int(np.median(diffs)), unit="ns") if len(diffs) else MINUTE
 
 
 def _median_mean(values: Sequence[float | None]) -> tuple[float | None, float | None]:

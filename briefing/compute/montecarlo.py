@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -89,6 +89,7 @@ class Simulation:
     mean_bad_minutes: np.ndarray  # (risks,)
     probability_budget_exceeded: dict[str, float]
     total_cost: np.ndarray  # (trials,) annual cost of all risks together
+    service_minutes: dict[str, np.ndarray] = field(default_factory=dict)  # (trials,) per service
 
 
 def simulate(
@@ -132,7 +133,7 @@ def simulate(
         service: float(np.count_nonzero(minutes > annual_budget_minutes[service]) / trials)
         for service, minutes in by_service.items()
     }
-    return Simulation(trials, quantiles, mean_cost, mean_minutes, exceeded, total)
+    return Simulation(trials, quantiles, mean_cost, mean_minutes, exceeded, total, by_service)
 
 
 def _quantiles(values: np.ndarray) -> np.ndarray:

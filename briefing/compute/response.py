@@ -4,27 +4,33 @@ Per incident, max(0, (baseline_ttd + baseline_ttr) - (ttd + ttr)) * impact *
 cost_per_minute. The baseline of an incident is, first found: its service's
 times (`policy.baseline.by_service`), its severity's (`by_severity`), the flat
 `ttd_minutes`/`ttr_minutes`, or the medians of an earlier window of the
-incident export (`from_incidents`). A handful of incidents makes a typical
-time unreliable, so a window baseline is resampled (bootstrap, seeded) to give
-the p10-p90 range. Incidents of one service that overlap in time count as one
+incident export (`from_incidents`). With no `policy.baseline` at all, each
+service is compared with its own medians over the six months before the
+period, where the export reaches back that far; a service without such
+incidents claims nothing. A handful of incidents makes a typical time
+unreliable, so a window baseline is resampled (bootstrap, seeded) to give the
+p10-p90 range. Incidents of one service that overlap in time count as one
 outage: its whole span, the highest share of users, the longest baseline.
+Returns numbers and counts; translate words them.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from briefing.config import Baseline, Policy
-from briefing.model import IncidentItem, Period
+from briefing.model import BaselineWindow, IncidentItem, Period, ResponseCounts, ResponseLine
 
 FEW_INCIDENTS = 10  # fewer than this behind a typical time: say it is rough
 BOOTSTRAP_STREAM = 0xB0075  # the window resampling's own generator, beside the policy seed
 MAX_CHUNK_CELLS = 4_000_000  # bootstrap draws held in memory at once
+OWN_HISTORY_MONTHS = 6  # no baseline set: each service's previous six months
+ALL_SERVICES = ""  # the key of a window shared by every service
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class Window:
     end: str
     ttd_minutes: np.ndarray
     ttr_minutes: np.ndarray
+    service: str | None = None  # None: every service's incidents
 
     @property
     def count(self) -> int:
@@ -44,21 +51,61 @@ class Window:
     def total_minutes(self) -> float:
         return float(np.median(self.ttd_minutes) + np.median(self.ttr_minutes))
 
+    def described(self) -> BaselineWindow:
+        known = self.count > 0
+        return BaselineWindow(
+            service=self.service,
+            start=self.start,
+            end=self.end,
+            count=self.count,
+            ttd_minutes=float(np.median(self.ttd_minutes)) if known else None,
+            ttr_minutes=float(np.median(self.ttr_minutes)) if known else None,
+        )
+
 
 @dataclass(frozen=True)
 class ResponseResult:
     amount: float
-    basis: str
+    counts: ResponseCounts
     samples: np.ndarray | None
-    items: tuple[dict[str, Any], ...]
+    items: tuple[ResponseLine, ...]
 
 
-def baseline_window(incidents: pd.DataFrame, baseline: Baseline, period: Period) -> Window | None:
-    """The earlier window's incidents, when the baseline comes from the export."""
-    if baseline.from_incidents is None:
-        return None
-    start_text, end_text = baseline.from_incidents
-    start, end = _local(start_text, period), _local(end_text, period)
+def baseline_windows(
+    incidents: pd.DataFrame, baseline: Baseline, period: Period
+) -> dict[str, Window]:
+    """The earlier windows whose medians set baselines, keyed by service (ALL_SERVICES: shared).
+
+    `from_incidents` gives one window for every service; no baseline at all
+    gives each service its own six months before the period.
+    """
+    if baseline.from_incidents is not None:
+        start_text, end_text = baseline.from_incidents
+        start, end = _local(start_text, period), _local(end_text, period)
+        return {ALL_SERVICES: _window(incidents, start, end, start_text, end_text, None)}
+    if baseline.configured:
+        return {}
+    end = period.start_utc
+    start = pd.Timestamp(period.start - pd.DateOffset(months=OWN_HISTORY_MONTHS)).tz_convert("UTC")
+    start_text = start.tz_convert(period.timezone).date().isoformat()
+    end_text = period.start.date().isoformat()
+    found = {}
+    for service in sorted(incidents["service"].dropna().unique()):
+        rows = incidents[incidents["service"] == service]
+        window = _window(rows, start, end, start_text, end_text, str(service))
+        if window.count:
+            found[str(service)] = window
+    return found
+
+
+def _window(
+    incidents: pd.DataFrame,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    start_text: str,
+    end_text: str,
+    service: str | None,
+) -> Window:
     started = incidents["started_at"]
     chosen = incidents[(started >= start) & (started < end) & incidents["detected_at"].notna()]
     ttd = (chosen["detected_at"] - chosen["started_at"]).dt.total_seconds().to_numpy(
@@ -67,7 +114,7 @@ def baseline_window(incidents: pd.DataFrame, baseline: Baseline, period: Period)
     ttr = (chosen["resolved_at"] - chosen["detected_at"]).dt.total_seconds().to_numpy(
         dtype=float
     ) / 60
-    return Window(start_text, end_text, ttd, ttr)
+    return Window(start_text, end_text, ttd, ttr, service)
 
 
 def _local(text: str, period: Period) -> pd.Timestamp:
@@ -94,7 +141,7 @@ class _Outage:
 def faster_response(
     items: Sequence[IncidentItem],
     baseline: Baseline,
-    window: Window | None,
+    windows: Mapping[str, Window],
     prices: Mapping[str, float],
     policy: Policy,
     *,
@@ -102,40 +149,50 @@ def faster_response(
 ) -> ResponseResult:
     """Minutes saved against the reference times; `noun` names the period in the basis."""
     undetected = sum(1 for item in items if item.ttd_minutes is None or item.ttr_minutes is None)
-    if not baseline.configured:
-        basis = (
-            "No earlier times to notice and fix a problem were set to compare with, "
-            "so no saving from faster response is claimed."
-        )
-        return ResponseResult(0.0, basis, None, ())
-    window_ok = window is not None and window.count > 0
-    outages = _outages(items, baseline, window if window_ok else None)
-    window_total = window.total_minutes if window_ok and window is not None else None
-    lines: list[dict[str, Any]] = []
+    usable = {key: w for key, w in windows.items() if w.count > 0}
+    outages = _outages(items, baseline, usable)
+    lines: list[ResponseLine] = []
     amount = 0.0
     for outage in outages:
         base = outage.fixed_baseline
-        if outage.uses_window and window_total is not None:
-            base = max(base, window_total)
+        window = _window_of(outage.service, usable)
+        if outage.uses_window and window is not None:
+            base = max(base, window.total_minutes)
         saved = max(0.0, base - outage.actual_minutes)
         value = saved * outage.impact * prices.get(outage.service, 0.0)
         amount += value
         lines.append(
-            {
-                "incidents": list(outage.ids),
-                "service": outage.service,
-                "baseline_minutes": base,
-                "actual_minutes": outage.actual_minutes,
-                "impact": outage.impact,
-                "minutes_saved": saved,
-                "amount": value,
-            }
+            ResponseLine(
+                incidents=tuple(outage.ids),
+                service=outage.service,
+                baseline_minutes=base,
+                actual_minutes=outage.actual_minutes,
+                impact=outage.impact,
+                minutes_saved=saved,
+                amount=value,
+            )
         )
     samples = None
-    if window_ok and window is not None and any(o.uses_window for o in outages):
-        samples = _bootstrap(outages, window, prices, policy)
-    basis = _basis(lines, outages, baseline, window, undetected, policy.trials, len(items), noun)
-    return ResponseResult(amount, basis, samples, tuple(lines))
+    if any(o.uses_window for o in outages):
+        samples = _bootstrap(outages, usable, prices, policy)
+    counts = ResponseCounts(
+        incidents=len(items),
+        faster=sum(len(line.incidents) for line in lines if line.minutes_saved > 0),
+        merged=sum(1 for o in outages if len(o.ids) > 1),
+        undetected=undetected,
+        by_service=tuple(sorted(baseline.by_service)),
+        by_severity=tuple(sorted(baseline.by_severity)),
+        flat_ttd_minutes=baseline.ttd_minutes if baseline.ttr_minutes is not None else None,
+        flat_ttr_minutes=baseline.ttr_minutes if baseline.ttd_minutes is not None else None,
+        windows=tuple(windows[key].described() for key in sorted(windows)),
+        own_history=not baseline.configured,
+        trials=policy.trials,
+    )
+    return ResponseResult(amount, counts, samples, tuple(lines))
+
+
+def _window_of(service: str, windows: Mapping[str, Window]) -> Window | None:
+    return windows.get(service) or windows.get(ALL_SERVICES)
 
 
 def _baseline_of(item: IncidentItem, baseline: Baseline) -> tuple[float | None, bool]:
@@ -146,18 +203,19 @@ def _baseline_of(item: IncidentItem, baseline: Baseline) -> tuple[float | None, 
         return sum(baseline.by_severity[item.severity]), False
     if baseline.ttd_minutes is not None and baseline.ttr_minutes is not None:
         return baseline.ttd_minutes + baseline.ttr_minutes, False
-    return None, baseline.from_incidents is not None
+    return None, baseline.from_incidents is not None or not baseline.configured
 
 
 def _outages(
-    items: Sequence[IncidentItem], baseline: Baseline, window: Window | None
+    items: Sequence[IncidentItem], baseline: Baseline, windows: Mapping[str, Window]
 ) -> list[_Outage]:
     singles: list[_Outage] = []
     for item in items:
         if item.ttd_minutes is None or item.ttr_minutes is None:
             continue
         fixed, uses_window = _baseline_of(item, baseline)
-        if fixed is None and (not uses_window or window is None):
+        uses_window = uses_window and _window_of(item.service, windows) is not None
+        if fixed is None and not uses_window:
             continue
         singles.append(
             _Outage(
@@ -188,93 +246,34 @@ def _outages(
 
 
 def _bootstrap(
-    outages: Sequence[_Outage], window: Window, prices: Mapping[str, float], policy: Policy
+    outages: Sequence[_Outage],
+    windows: Mapping[str, Window],
+    prices: Mapping[str, float],
+    policy: Policy,
 ) -> np.ndarray:
-    """The saving per trial, with the window's typical times from its incidents redrawn."""
-    trials, n = policy.trials, window.count
-    rng = np.random.default_rng([int(policy.seed), BOOTSTRAP_STREAM])
-    redrawn = np.empty(trials)
-    chunk = max(1, MAX_CHUNK_CELLS // n)
-    for first in range(0, trials, chunk):
-        picks = rng.integers(0, n, size=(min(chunk, trials - first), n))
-        redrawn[first : first + len(picks)] = np.median(
-            window.ttd_minutes[picks], axis=1
-        ) + np.median(window.ttr_minutes[picks], axis=1)
+    """The saving per trial, with each window's typical times redrawn from its incidents."""
+    trials = policy.trials
+    redrawn: dict[str, np.ndarray] = {}
+    for key in sorted(windows):
+        window = windows[key]
+        n = window.count
+        stream = [BOOTSTRAP_STREAM] + ([zlib.crc32(key.encode("utf-8"))] if key else [])
+        rng = np.random.default_rng([int(policy.seed), *stream])
+        draws = np.empty(trials)
+        chunk = max(1, MAX_CHUNK_CELLS // n)
+        for first in range(0, trials, chunk):
+            picks = rng.integers(0, n, size=(min(chunk, trials - first), n))
+            draws[first : first + len(picks)] = np.median(
+                window.ttd_minutes[picks], axis=1
+            ) + np.median(window.ttr_minutes[picks], axis=1)
+        redrawn[key] = draws
     samples = np.zeros(trials)
     for outage in outages:
         weight = outage.impact * prices.get(outage.service, 0.0)
-        if outage.uses_window:
-            base = np.maximum(redrawn, outage.fixed_baseline)
+        key = outage.service if outage.service in windows else ALL_SERVICES
+        if outage.uses_window and key in redrawn:
+            base = np.maximum(redrawn[key], outage.fixed_baseline)
             samples += np.maximum(base - outage.actual_minutes, 0.0) * weight
         else:
             samples += max(0.0, outage.fixed_baseline - outage.actual_minutes) * weight
     return samples
-
-
-def _basis(
-    lines: Sequence[dict[str, Any]],
-    outages: Sequence[_Outage],
-    baseline: Baseline,
-    window: Window | None,
-    undetected: int,
-    trials: int,
-    total: int,
-    noun: str,
-) -> str:
-    faster = sum(len(line["incidents"]) for line in lines if line["minutes_saved"] > 0)
-    parts = [
-        f"{faster} of this {noun}'s {_plural(total, 'incident')} {'was' if faster == 1 else 'were'} "
-        "noticed and fixed faster than "
-        "before; each minute saved is valued at the cost of a minute of downtime times the share "
-        "of users affected."
-    ]
-    refs = []
-    if baseline.by_service:
-        refs.append("the times set for " + ", ".join(sorted(baseline.by_service)))
-    if baseline.by_severity:
-        refs.append(
-            "the times set for each severity (" + ", ".join(sorted(baseline.by_severity)) + ")"
-        )
-    if baseline.ttd_minutes is not None and baseline.ttr_minutes is not None:
-        refs.append(
-            f"{baseline.ttd_minutes:g} minutes to notice and {baseline.ttr_minutes:g} to fix"
-        )
-    if window is not None and window.count:
-        refs.append(
-            f"the typical time to notice ({np.median(window.ttd_minutes):g} minutes) and to fix "
-            f"({np.median(window.ttr_minutes):g} minutes) of the {_plural(window.count, 'incident')} "
-            f"from {window.start} up to {window.end}"
-        )
-    if refs:
-        parts.append("Compared with " + "; else ".join(refs) + ".")
-    if window is not None and window.count:
-        rough = (
-            f" Only {_plural(window.count, 'incident')} stand behind it, so treat it as rough."
-            if window.count < FEW_INCIDENTS
-            else ""
-        )
-        parts.append(
-            f"The range comes from redrawing those {_plural(window.count, 'incident')} "
-            f"{trials:,} times.{rough}"
-        )
-    elif window is not None:
-        parts.append(
-            f"No incident with a time of notice falls from {window.start} up to {window.end}, "
-            "so incidents that needed those times claim nothing."
-        )
-    groups = sum(1 for o in outages if len(o.ids) > 1)
-    if groups:
-        parts.append(
-            f"Incidents of one service that overlapped in time count as one outage ({groups} such "
-            f"{'case' if groups == 1 else 'cases'}), so no minute is claimed twice."
-        )
-    if undetected:
-        parts.append(
-            f"{_plural(undetected, 'incident')} without a recorded time of notice "
-            f"{'is' if undetected == 1 else 'are'} left out."
-        )
-    return " ".join(parts)
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" + ("" if n == 1 else "s")

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from briefing.compute.backtest import observed_rank
 from briefing.compute.montecarlo import (
     DAYS_PER_YEAR,
     MINUTES_PER_YEAR,
@@ -65,8 +66,13 @@ def compute_risks(
     services: Sequence[ServiceConfig],
     objectives: Mapping[str, float],
     policy: Policy,
+    observed: Mapping[str, float | None] | None = None,
 ) -> RiskSummary:
-    """Every risk's share of its service's yearly allowance, cost, and ranges."""
+    """Every risk's share of its service's yearly allowance, cost, and ranges.
+
+    `observed`: each service's recorded minutes of full outage a year, held
+    against the forecast (the back-test).
+    """
     threshold = policy.risk_threshold
     if risks.empty:
         return RiskSummary(threshold_fraction=threshold)
@@ -138,20 +144,26 @@ def compute_risks(
             )
         )
     order = {s.id: i for i, s in enumerate(services)}
-    by_service = tuple(
-        RiskByService(
-            service=service,
-            bad_minutes_per_year=total,
-            annual_budget_minutes=budgets[service],
-            budget_fraction=_fraction(total, budgets[service]),
-            probability_budget_exceeded=sim.probability_budget_exceeded.get(service),
+    by_service = []
+    for service, total in sorted(service_minutes.items(), key=lambda kv: order[kv[0]]):
+        seen = (observed or {}).get(service)
+        rank = observed_rank(seen, sim.service_minutes[service]) if seen is not None else None
+        by_service.append(
+            RiskByService(
+                service=service,
+                bad_minutes_per_year=total,
+                annual_budget_minutes=budgets[service],
+                budget_fraction=_fraction(total, budgets[service]),
+                probability_budget_exceeded=sim.probability_budget_exceeded.get(service),
+                observed_bad_minutes_per_year=seen,
+                observed_percentile=None if rank is None else rank[0],
+                register_underestimates=None if rank is None else rank[1],
+            )
         )
-        for service, total in sorted(service_minutes.items(), key=lambda kv: order[kv[0]])
-    )
     return RiskSummary(
         threshold_fraction=threshold,
         items=tuple(items),
-        by_service=by_service,
+        by_service=tuple(by_service),
         loss_exceedance=exceedance_curve(sim.total_cost),
     )
 

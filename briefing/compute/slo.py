@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
+from briefing.compute.coverage import bucket_step, coverage
 from briefing.config import Policy, ServiceConfig
 from briefing.model import BurnPoint, Period, PreviousService, ServiceStatus, SloDefinition
 
@@ -63,6 +64,14 @@ def period_rows(rows: pd.DataFrame, period: Period) -> pd.DataFrame:
     return rows[(stamps >= period.start_utc) & (stamps < period.end_utc)]
 
 
+def service_rows(sli: pd.DataFrame, objective: Objective) -> pd.DataFrame:
+    """The rows the service's figures are counted from: buckets, or slices for Timeslices."""
+    rows = sli[["timestamp", "good", "total"]].sort_values("timestamp", kind="stable")
+    if objective.budgeting_method == "timeslices" and objective.slice_minutes:
+        rows = to_timeslices(rows, objective.slice_minutes, objective.slice_threshold or 1.0)
+    return rows
+
+
 def compute_service(
     service: ServiceConfig,
     objective: Objective,
@@ -76,10 +85,12 @@ def compute_service(
 
     `sli` holds this service's rows only (any period).
     """
-    rows = sli[["timestamp", "good", "total"]].sort_values("timestamp", kind="stable")
-    if objective.budgeting_method == "timeslices" and objective.slice_minutes:
-        rows = to_timeslices(rows, objective.slice_minutes, objective.slice_threshold or 1.0)
+    rows = service_rows(sli, objective)
     current = _figures(rows, objective.objective, period, service, policy, now=now)
+    share, gaps = coverage(sli["timestamp"], bucket_step(sli["timestamp"]), period)
+    spare = current.budget_remaining is not None and (
+        current.status == "healthy" and current.budget_remaining >= policy.spare_allowance
+    )
     prev_rows = period_rows(rows, period.previous())
     previous = None
     if int(prev_rows["total"].sum()) > 0:
@@ -89,8 +100,17 @@ def compute_service(
             budget_remaining=before.budget_remaining,
             equivalent_outage_minutes=before.equivalent_outage_minutes,
             downtime_cost=before.downtime_cost,
+            total=int(period_rows(sli, period.previous())["total"].sum()),  # events, not slices
         )
-    return replace(current, previous=previous, budgeting_method=objective.budgeting_method)
+    return replace(
+        current,
+        previous=previous,
+        budgeting_method=objective.budgeting_method,
+        coverage=share,
+        gaps=gaps,
+        complete=share >= policy.min_coverage,
+        room_to_release=spare,
+    )
 
 
 def _figures(

@@ -13,16 +13,27 @@ from briefing.config.fields import (
     kind_of,
 )
 from briefing.config.look import LookChecker
+from briefing.config.organisation import (
+    check_detail,
+    check_group,
+    check_max_named,
+    check_tier,
+    check_tier_weights,
+)
 from briefing.config.values import (
+    ASKS,
     DEFAULT_IMPACT_BY_SEVERITY,
     DEFAULT_SUBJECT,
     HEADLINE_KINDS,
+    PAGE1_POLICY_KEYS,
     SOURCE_FORMATS,
     SOURCE_OPTION_KEYS,
+    Ask,
     Baseline,
     Config,
     Delivery,
     EmailConfig,
+    HeadlineKind,
     Policy,
     Report,
     ScheduleConfig,
@@ -106,7 +117,9 @@ class ConfigChecker(LookChecker):
             if not item:
                 continue
             self.keys(
-                item, {"id", "name", "objective", "cost_of_downtime_per_hour", "owner"}, keypath
+                item,
+                {"id", "name", "objective", "cost_of_downtime_per_hour", "owner", "group", "tier"},
+                keypath,
             )
             service_id = self.string(item.get("id"), f"{keypath}.id", required=True) or ""
             if service_id and not SERVICE_ID.match(service_id):
@@ -139,6 +152,8 @@ class ConfigChecker(LookChecker):
                     cost_of_downtime_per_hour=cost or 0.0,
                     owner=self.string(item.get("owner"), f"{keypath}.owner") or "",
                     location=self.where(keypath),
+                    group=check_group(self, item.get("group"), f"{keypath}.group"),
+                    tier=check_tier(self, item.get("tier"), f"{keypath}.tier"),
                 )
             )
         return tuple(result)
@@ -243,6 +258,9 @@ class ConfigChecker(LookChecker):
                 "redact_patterns",
                 "decision_due_days",
                 "owner",
+                "tier_weights",
+                "max_named_services",
+                *PAGE1_POLICY_KEYS,
             },
             "policy",
         )
@@ -297,12 +315,16 @@ class ConfigChecker(LookChecker):
             redact_patterns=patterns,
             decision_due_days=int(due_days or 0),
             owner=self.string(data.get("owner"), "policy.owner") or defaults.owner,
+            tier_weights=check_tier_weights(self, data.get("tier_weights")),
+            max_named_services=check_max_named(self, data.get("max_named_services")),
+            **self.page1_policy(data, defaults),
         )
 
-    def headline(self, value: Any) -> tuple[str, ...]:
+    def headline(self, value: Any) -> tuple[HeadlineKind, ...]:
         if value is None:
             return HEADLINE_KINDS
         kinds = self.string_list(value, "policy.headline")
+        known: list[HeadlineKind] = []
         for kind in kinds:
             if kind not in HEADLINE_KINDS:
                 self.problem(
@@ -310,7 +332,73 @@ class ConfigChecker(LookChecker):
                     f"unknown headline rule {kind!r}; expected {', '.join(HEADLINE_KINDS)}",
                 )
                 return HEADLINE_KINDS
-        return kinds or HEADLINE_KINDS
+            known.append(HEADLINE_KINDS[HEADLINE_KINDS.index(kind)])
+        return tuple(known) or HEADLINE_KINDS
+
+    def page1_policy(self, data: dict[str, Any], defaults: Policy) -> dict[str, Any]:
+        """The policy keys behind page 1: the trust gate and the decision's terms."""
+        coverage = self.number(
+            data.get("min_coverage"),
+            "policy.min_coverage",
+            default=defaults.min_coverage,
+            low=0,
+            high=1,
+        )
+        unrecorded = self.number(
+            data.get("unrecorded_minutes"),
+            "policy.unrecorded_minutes",
+            default=defaults.unrecorded_minutes,
+            low=0,
+        )
+        spare = self.number(
+            data.get("spare_allowance"),
+            "policy.spare_allowance",
+            default=defaults.spare_allowance,
+            low=0,
+            high=1,
+        )
+        freeze_cost = self.number(
+            data.get("cost_of_freeze_per_day"), "policy.cost_of_freeze_per_day", low=0
+        )
+        issue_day = self.number(
+            data.get("issue_working_day"),
+            "policy.issue_working_day",
+            default=defaults.issue_working_day,
+            low=0,
+            high=20,
+        )
+        return {
+            "min_coverage": defaults.min_coverage if coverage is None else coverage,
+            "unrecorded_minutes": defaults.unrecorded_minutes if unrecorded is None else unrecorded,
+            "headline_ask": self.headline_ask(data.get("headline_ask")),
+            "freeze_scope": self.string(data.get("freeze_scope"), "policy.freeze_scope")
+            or defaults.freeze_scope,
+            "cost_of_freeze_per_day": freeze_cost,
+            "spare_allowance": defaults.spare_allowance if spare is None else spare,
+            "issue_working_day": int(
+                defaults.issue_working_day if issue_day is None else issue_day
+            ),
+        }
+
+    def headline_ask(self, value: Any) -> dict[HeadlineKind, Ask]:
+        """`approve` or `note` for every headline, or a mapping of headline rule -> ask."""
+        if value is None:
+            return {}
+        raw = {kind: value for kind in HEADLINE_KINDS} if isinstance(value, str) else value
+        result: dict[HeadlineKind, Ask] = {}
+        for kind, ask in self.mapping(raw, "policy.headline_ask").items():
+            if kind not in HEADLINE_KINDS:
+                self.problem(
+                    "policy.headline_ask",
+                    f"unknown headline rule {kind!r}; expected {', '.join(HEADLINE_KINDS)}",
+                )
+            elif ask not in ASKS:
+                keypath = "policy.headline_ask" + ("" if isinstance(value, str) else f".{kind}")
+                self.problem(keypath, f"expected approve or note, got {ask!r}")
+                break
+            else:
+                result[kind] = ask
+        return result
 
     def _pair(self, raw: Any, keypath: str) -> tuple[float, float] | None:
         item = self.mapping(raw, keypath)
@@ -474,7 +562,15 @@ class ConfigChecker(LookChecker):
         data = self.mapping(value, "report")
         self.keys(
             data,
-            {"paper_size", "classification", "templates", "logo", "palette", "pdf_variant"},
+            {
+                "paper_size",
+                "classification",
+                "templates",
+                "logo",
+                "palette",
+                "pdf_variant",
+                "detail",
+            },
             "report",
         )
         paper = self.string(data.get("paper_size"), "report.paper_size", default="A4") or "A4"
@@ -489,4 +585,5 @@ class ConfigChecker(LookChecker):
             logo=self.logo(data.get("logo")),
             palette=self.palette(data.get("palette")),
             pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
+            detail=check_detail(self, data.get("detail")),
         )

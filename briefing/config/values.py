@@ -5,16 +5,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
+from briefing.config.organisation import DEFAULT_MAX_NAMED_SERVICES, DEFAULT_TIER_WEIGHTS
 from briefing.errors import Location
 
 MAX_CONFIG_BYTES = 1_000_000
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
-HEADLINE_KINDS = ("budget_exhausted", "risk_exposure", "loss_avoided")
-DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
-DEFAULT_ERROR_BUDGET_ACTION = "Freeze feature releases for {service} until its budget recovers"
+HeadlineKind = Literal["budget_exhausted", "risk_exposure", "loss_avoided"]
+HEADLINE_KINDS: tuple[HeadlineKind, ...] = get_args(HeadlineKind)
+DEFAULT_SUBJECT = "{ask} ({period})"
+DEFAULT_ERROR_BUDGET_ACTION = (
+    "Pause new feature releases for {service} until it is back within its downtime allowance"
+)
+DEFAULT_FREEZE_SCOPE = "new features; fixes and changes that reduce risk continue"
+Ask = Literal["approve", "note"]
+ASKS: tuple[Ask, ...] = get_args(Ask)
+PAGE1_POLICY_KEYS = (
+    "min_coverage",
+    "unrecorded_minutes",
+    "headline_ask",
+    "freeze_scope",
+    "cost_of_freeze_per_day",
+    "spare_allowance",
+    "issue_working_day",
+)
 
 METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus", "duckdb", "sql")
 INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira", "duckdb", "sql")
@@ -68,6 +84,8 @@ class ServiceConfig:
     budgeting_method: str = "occurrences"  # or "timeslices" (from OpenSLO)
     slice_threshold: float | None = None
     slice_minutes: int | None = None
+    group: str | None = None  # business unit or product line
+    tier: int = 2  # 1 most critical .. 3
 
     @property
     def cost_per_minute(self) -> float:
@@ -130,7 +148,7 @@ class Policy:
     impact_by_severity: Mapping[str, float] = field(
         default_factory=lambda: dict(DEFAULT_IMPACT_BY_SEVERITY)
     )
-    headline: tuple[str, ...] = HEADLINE_KINDS
+    headline: tuple[HeadlineKind, ...] = HEADLINE_KINDS
     seed: int = 20261001
     trials: int = 100_000
     redact_patterns: tuple[str, ...] = ()
@@ -138,6 +156,16 @@ class Policy:
     owner: str = (
         "Head of Reliability"  # who answers for the briefing's decisions when no service owner does
     )
+    tier_weights: Mapping[int, float] = field(default_factory=lambda: dict(DEFAULT_TIER_WEIGHTS))
+    max_named_services: int = DEFAULT_MAX_NAMED_SERVICES
+    # page 1: the trust gate and the decision
+    min_coverage: float = 0.95  # share of the period's buckets with data for a complete service
+    unrecorded_minutes: float = 5.0  # a day's failures outside incidents worth listing
+    headline_ask: Mapping[HeadlineKind, Ask] = field(default_factory=dict)  # overrides the ask
+    freeze_scope: str = DEFAULT_FREEZE_SCOPE
+    cost_of_freeze_per_day: float | None = None  # what a day of paused releases costs
+    spare_allowance: float = 0.5  # share of the allowance left from which a service can go faster
+    issue_working_day: int = 1  # the briefing is issued on this working day after the period
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +229,7 @@ class Report:
     logo: Path | None = None  # PNG or SVG, embedded on the cover, in the HTML and the email
     palette: Palette = field(default_factory=Palette)
     pdf_variant: str | None = None  # None: a tagged PDF; "pdf/a-3b": archival, JSON attached
+    detail: str = "summary"  # summary | full
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from email.utils import format_datetime
 
 import css_inline
 
-from briefing.config import EmailConfig
+from briefing.config import DEFAULT_SUBJECT, EmailConfig
 from briefing.config.fields import image_media_type
 from briefing.errors import BriefingError
 from briefing.model import Briefing
@@ -42,7 +42,6 @@ from briefing.render.chart_text import chart_texts
 from briefing.render.templates import PACKAGED, Look, environment, render_template
 from briefing.translate.words import period_words
 
-DEFAULT_SUBJECT = "{organization} risk briefing, {period}: {headline}"
 TEMPLATES = PACKAGED
 
 
@@ -105,8 +104,9 @@ def headline_figure(briefing: Briefing) -> str:
 
 
 def render_subject(template: str, briefing: Briefing) -> str:
-    """The subject from `delivery.email.subject` ({organization}, {period}, {headline}, {figure})."""
+    """The subject from `delivery.email.subject`; the default is the ask in a few words."""
     values = {
+        "ask": briefing.headline.summary or briefing.headline.decision,
         "organization": briefing.organization,
         "period": filters.period_name(briefing.period.label, briefing.locale),
         "period_label": briefing.period.label,
@@ -119,7 +119,8 @@ def render_subject(template: str, briefing: Briefing) -> str:
     except (KeyError, IndexError, ValueError) as err:
         raise BriefingError(
             f"delivery.email.subject: cannot fill the template {template!r}: {err}",
-            hint="use only {organization}, {period}, {period_label}, {headline}, {figure}, {decision}",
+            hint="use only {ask}, {organization}, {period}, {period_label}, {headline}, {figure}, "
+            "{decision}",
         ) from None
     return " ".join(subject.split())  # no line breaks in a header
 

@@ -36,6 +36,7 @@ INCIDENT_FIELDS = (
     "detected_at",
     "resolved_at",
     "impact",
+    "risk",  # optional: the registered risk the incident matches
 )
 REQUIRED_INCIDENT_FIELDS = ("id", "service", "started_at", "resolved_at")
 
@@ -324,6 +325,7 @@ def build_incidents(
             "detection and repair medians and of faster response"
         )
     title = frame["title"].fillna("").str.strip()
+    risk = frame["risk"].str.strip()
     table = pd.DataFrame(
         {
             "id": ids,
@@ -335,6 +337,7 @@ def build_incidents(
             "resolved_at": resolved,
             "impact": impact.astype("float64"),
             "category": pd.Series(categories, dtype="string") if categories is not None else pd.NA,
+            "risk": risk.where(risk != ""),
         }
     )[keep]
     return Loaded(

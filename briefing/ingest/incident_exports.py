@@ -19,7 +19,12 @@ import pandas as pd
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
-from briefing.ingest.generic import INCIDENT_FIELDS, build_incidents, folded_service_names
+from briefing.ingest.generic import (
+    INCIDENT_FIELDS,
+    build_incidents,
+    folded_service_names,
+    lookup_path,
+)
 
 
 class IncidentRows:
@@ -90,6 +95,15 @@ def _kind(item: Any) -> str:
     if isinstance(item, list):
         return "a list"
     return "an object"
+
+
+def mapped(item: Any, entry: SourceEntry, field: str) -> str | int | float | None:
+    """An optional field the config maps to a path in each item (`mapping: {risk: fields.risk}`);
+    text or a number, else absent."""
+    path = dict(entry.options.get("mapping") or {}).get(field)
+    if path is None or not isinstance(item, dict):
+        return None
+    return scalar(lookup_path(item, str(path)))
 
 
 def incident_list(data: Any, keys: tuple[str, ...], path: Path, tool: str) -> list[Any]:

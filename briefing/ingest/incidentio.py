@@ -18,6 +18,7 @@ from briefing.ingest.incident_exports import (
     ServiceMatcher,
     incident_list,
     listing,
+    mapped,
     mapping,
     scalar,
     shift,
@@ -64,6 +65,7 @@ def read_incidentio(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             started_at=started,
             detected_at=detected,
             resolved_at=resolved,
+            risk=mapped(item, entry, "risk"),
         )
     notes = []
     if start_from_created:

@@ -37,6 +37,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
     "resolved_at": ("Resolved",),
     "impact": (),
     "first_response": ("Custom field (Time to first response)", "Time to first response"),
+    "risk": ("Custom field (Risk)",),
 }
 REQUIRED = ("id", "service", "started_at", "resolved_at")
 _ELAPSED = re.compile(r"^(\d+):([0-5]\d)$")
@@ -76,6 +77,7 @@ def read_jira(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             detected_at=detected,
             resolved_at=cell(cells, "resolved_at"),
             impact=cell(cells, "impact"),
+            risk=cell(cells, "risk"),
         )
     return rows.build(entry, ctx, "jira", [])
 

@@ -16,6 +16,7 @@ from briefing.ingest.incident_exports import (
     ServiceMatcher,
     incident_list,
     listing,
+    mapped,
     scalar,
 )
 from briefing.textfiles import load_json
@@ -53,6 +54,7 @@ def read_opsgenie(entry: SourceEntry, ctx: ReadContext) -> Loaded:
             started_at=started,
             detected_at=item.get("createdAt"),
             resolved_at=resolved,
+            risk=mapped(item, entry, "risk"),
         )
     notes = []
     if start_from_created:

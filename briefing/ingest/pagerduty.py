@@ -22,6 +22,7 @@ from briefing.ingest.incident_exports import (
     earliest,
     incident_list,
     listing,
+    mapped,
     mapping,
     scalar,
     shift,
@@ -79,6 +80,7 @@ def _read_rest(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
             started_at=item.get("created_at"),
             detected_at=acknowledged,
             resolved_at=scalar(item.get("resolved_at")) or _resolved_by_status(item),
+            risk=mapped(item, entry, "risk"),
         )
     notes = []
     if by_urgency:
@@ -137,5 +139,6 @@ def _read_analytics(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
             detected_at=acknowledged,
             resolved_at=cell(cells, "resolved_at")
             or shift(created, cell(cells, "seconds_to_resolve")),
+            risk=cell(cells, str(dict(entry.options.get("mapping") or {}).get("risk", "risk"))),
         )
     return rows.build(entry, ctx, "pagerduty", [])

@@ -69,6 +69,7 @@ INCIDENT_TYPES: dict[str, tuple[_Check, str, str]] = {
     "detected_at": (_is_time, "timestamps", "CAST(detected_at AS TIMESTAMP WITH TIME ZONE)"),
     "resolved_at": (_is_time, "timestamps", "CAST(resolved_at AS TIMESTAMP WITH TIME ZONE)"),
     "impact": (_is_number, "numbers between 0 and 1", "CAST(impact AS DOUBLE PRECISION)"),
+    "risk": (_is_text, "text (a risk id)", "CAST(risk AS VARCHAR)"),
 }
 
 

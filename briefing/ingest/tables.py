@@ -31,6 +31,7 @@ INCIDENT_COLUMNS: dict[str, str] = {
     "resolved_at": UTC_NS,
     "impact": "float64",  # 0..1 share of users affected
     "category": "string",  # optional grouping (e.g. cause); <NA> when the export has none
+    "risk": "string",  # optional id of the registered risk it matches; <NA> when not given
 }
 RISK_COLUMNS: dict[str, str] = {
     "id": "string",

@@ -130,7 +130,6 @@ COMPONENT_WORDS = {
     "prevented": "Problems prevented",
     "risk_reduction": "Risks reduced",
 }
-UNUSED_ALLOWANCE = 0.75  # healthy with this much left: room to release faster
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,11 +140,7 @@ class StatusView:
 
 def status_view(service: ServiceStatus) -> StatusView:
     words, tone = STATUS_WORDS.get(service.status, (service.status, "none"))
-    if (
-        service.status == "healthy"
-        and service.budget_remaining is not None
-        and service.budget_remaining >= UNUSED_ALLOWANCE
-    ):
+    if service.room_to_release:  # compute applies policy.spare_allowance
         words = "Healthy, room to release faster"
     return StatusView(words, tone)
 

@@ -11,12 +11,14 @@ dates, version numbers, amounts and ticket ids are left alone.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from briefing.loss_basis import LossLine
 from briefing.model import Findings
 from briefing.patterns import MAX_TEXT, Pattern
 
@@ -150,8 +152,12 @@ def redact_findings(findings: Findings, patterns: Sequence[str]) -> Findings:
         )
         for f in findings.data_quality.files
     )
+    cause = findings.headline.cause
+    if cause is not None:  # it names incidents by id, as the items do
+        cause = replace(cause, incidents=tuple(clean(i) for i in cause.incidents))
     return replace(
         findings,
+        headline=replace(findings.headline, cause=cause),
         incidents=incidents,
         risks=risks,
         loss_avoided=loss,
@@ -160,17 +166,13 @@ def redact_findings(findings: Findings, patterns: Sequence[str]) -> Findings:
     )
 
 
-def _clean_item(item: dict[str, Any], clean: Callable[[str], str]) -> dict[str, Any]:
-    """Every text in a loss item (control names, incident ids in lists), redacted."""
-
-    def walk(value: Any) -> Any:
+def _clean_item(item: LossLine, clean: Callable[[str], str]) -> LossLine:
+    """Every text in a loss line (control names, incident ids, risk titles), redacted."""
+    changes: dict[str, Any] = {}
+    for field in dataclasses.fields(item):
+        value = getattr(item, field.name)
         if isinstance(value, str):
-            return clean(value)
-        if isinstance(value, list | tuple):
-            return type(value)(walk(v) for v in value)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        return value
-
-    cleaned: dict[str, Any] = walk(item)
-    return cleaned
+            changes[field.name] = clean(value)
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            changes[field.name] = tuple(clean(v) for v in value)
+    return dataclasses.replace(item, **changes)

@@ -11,13 +11,19 @@ import yaml
 from click.testing import CliRunner
 
 from briefing.cli import cli
-from briefing.compute.calibrate import calibrate, fit_lognormal, poisson_rate_range, render_register
+from briefing.compute.calibrate import (
+    FitWarning,
+    calibrate,
+    fit_lognormal,
+    poisson_rate_range,
+)
 from briefing.config import ServiceConfig, load_config
 from briefing.errors import Location
 from briefing.ingest.context import ReadContext
 from briefing.ingest.risks import read_risks
 from briefing.ingest.tables import conform
 from briefing.model import Period
+from briefing.translate.register import render_register, warning_text
 
 HERE = Location(Path("briefing.yaml"))
 SERVICES = (ServiceConfig("checkout", "Online checkout", 0.999, 42000.0, "", HERE),)
@@ -86,10 +92,12 @@ def test_calibrate_service_and_category_with_warnings() -> None:
     assert whole.ettd_minutes == pytest.approx(20.0)
     assert whole.ettr_minutes == pytest.approx(50.0)
     assert whole.impact == pytest.approx(0.4)  # (0.2 + 0.4 + 0.6) / 3
-    assert whole.warnings[0].startswith(
+    # compute gives the reasons and their counts; translate words them
+    assert whole.warnings == (FitWarning("few_incidents", 3), FitWarning("some_undetected", 1))
+    assert warning_text(whole.warnings[0]).startswith(
         "only 3 incidents behind this fit: too few to trust (fewer than 10)"
     )
-    assert "1 incident(s) have no detection time" in whole.warnings[1]
+    assert warning_text(whole.warnings[1]).startswith("1 incident has no detection time")
     # the deploy category: 2 incidents over the same 60 days: one every 30 days
     assert (deploy.category, deploy.incidents, deploy.ettf_days) == (
         "deploy",
@@ -119,6 +127,8 @@ def test_rendered_entries_load_as_a_register(tmp_path: Path) -> None:
     text = render_register(calibrate(incidents, SERVICES), history="3 incidents")
     assert "# WARNING: only 3 incidents behind this fit" in text
     assert "  # 3 incidents behind this entry (3 with a detection time)" in text
+    # translate titles each entry from the service's business name and the category
+    assert '  title: "Online checkout: deploy: incidents like those of the history"' in text
     (tmp_path / "calibrated.yaml").write_text(text, encoding="utf-8")
     (tmp_path / "briefing.yaml").write_text(
         "organization: X\nservices: [{id: checkout, objective: 0.999}]\n"

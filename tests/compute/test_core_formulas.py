@@ -192,10 +192,20 @@ def test_incident_costs_medians_and_budget_share() -> None:
     assert summary.mttr_minutes == pytest.approx(40.0)
     assert summary.mttd_mean_minutes == pytest.approx(25 / 3)
     assert items["D"].ttd_minutes is None
-    # A and B overlap the 00:00Z bucket of 10 Oct holding 20 bad of shop's 745 budget
+    # A and B overlap the 00:00Z bucket of 10 Oct holding 20 bad of shop's 745 budget: it goes to
+    # A, the higher impact, so it is counted once; B has no other bucket (the 01:00Z bucket
+    # starts where B ends)
     assert items["A"].budget_share == pytest.approx(20 / 745)
-    assert items["B"].budget_share == pytest.approx(20 / 745)
+    assert items["B"].budget_share == pytest.approx(0.0)
     assert items["A"].needs_postmortem  # 2.7% > 2%
+    # measured: A's 20 bad / 74,500 x 44,700 minutes x 100 a minute = 1,200.00
+    assert items["A"].measured_cost == pytest.approx(1200.0)
+    assert items["B"].measured_cost == pytest.approx(0.0)
+    assert not items["B"].no_bad_events  # its window holds A's failed requests
+    # C's window inside October (22:00Z-22:30Z) holds one bucket with no failed request
+    assert items["C"].no_bad_events
+    # D: 50 bad / 74,500 x 44,700 x 200 = 6,000.00
+    assert items["D"].measured_cost == pytest.approx(6000.0)
     # D overlaps pay's 00:00Z bucket of 5 Oct: 50 of 74.5
     assert items["D"].budget_share == pytest.approx(50 / 74.5)
     assert items["C"].budget_share == pytest.approx(0.0)

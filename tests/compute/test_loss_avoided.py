@@ -1,4 +1,5 @@
-"""Loss avoided: each component against a hand-computed example, and its plain-words basis.
+"""Loss avoided: each component against a hand-computed example, the counts behind it, and
+its basis as translate words it.
 
 Services: checkout costs 42,000 an hour = 700 a minute; payments 60,000 = 1,000 a minute.
 October 2026 in UTC has 31 x 1,440 = 44,640 minutes.
@@ -6,6 +7,7 @@ October 2026 in UTC has 31 x 1,440 = 44,640 minutes.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,14 +16,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from briefing.compute.loss_avoided import assumptions, compute_loss_avoided
+from briefing.compute.loss_avoided import compute_loss_avoided
 from briefing.compute.risk import compute_risks
 from briefing.config import Baseline, Policy, ServiceConfig
 from briefing.errors import Location
 from briefing.ingest.tables import conform, empty_table
-from briefing.model import IncidentItem, Period
+from briefing.model import (
+    BaselineWindow,
+    IncidentItem,
+    LossAvoided,
+    Period,
+    PreventedCounts,
+    ReductionCounts,
+    ResponseCounts,
+)
 from briefing.translate.glossary import load_glossary
 from briefing.translate.lint import find_jargon
+from briefing.translate.loss import word_loss
+from briefing.translate.method import assumptions
+from tests.translate.voice_support import make_config, make_voice
 
 HERE = Location(Path("briefing.yaml"))
 SERVICES = (
@@ -89,8 +102,10 @@ def loss(*, items=(), incidents=None, ctrl=None, register=None, policy: Policy =
     )
 
 
-def component(result, kind: str):
-    return next(c for c in result.components if c.kind == kind)
+def component(result: LossAvoided, kind: str):
+    """The component of `kind`, its basis worded as the briefing prints it (en_GB, UTC)."""
+    worded = word_loss(result, make_voice(make_config(services=SERVICES)))
+    return next(c for c in worded.components if c.kind == kind)
 
 
 R1 = {
@@ -130,15 +145,25 @@ def test_faster_response_flat_baseline_with_overlap_and_no_detection() -> None:
     part = component(loss(items=items), "faster_response")
     assert part.amount == pytest.approx(21_000 + 12_000)
     assert (part.p10, part.p90) == (None, None)  # a set baseline carries no range
-    by_ids = {tuple(line["incidents"]): line for line in part.items}
-    assert by_ids[("D", "E")]["actual_minutes"] == 90
-    assert by_ids[("D", "E")]["amount"] == pytest.approx(12_000)
-    assert by_ids[("B",)]["amount"] == 0
+    by_ids = {line.incidents: line for line in part.items}
+    assert by_ids[("D", "E")].actual_minutes == 90
+    assert by_ids[("D", "E")].amount == pytest.approx(12_000)
+    assert by_ids[("B",)].amount == 0
     assert ("C",) not in by_ids
-    assert "30 minutes to notice and 90 to fix" in part.basis
+    # A, D and E were faster; D and E count as one outage; C has no detection time
+    assert part.counts == ResponseCounts(
+        incidents=5,
+        faster=3,
+        merged=1,
+        undetected=1,
+        flat_ttd_minutes=30,
+        flat_ttr_minutes=90,
+        trials=5000,
+    )
+    assert "30\u00a0min to notice and 1\u00a0h 30\u00a0min to fix" in part.basis
     assert "count as one outage (1 such case)" in part.basis
-    assert "1 incident without a recorded time of notice is left out" in part.basis
-    assert "3 of this month's 5 incidents were noticed and fixed faster" in part.basis
+    assert "1 service disruption without a recorded time of notice is left out" in part.basis
+    assert "3 of this month's 5 service disruptions were noticed and fixed faster" in part.basis
 
 
 def test_faster_response_by_service_then_severity() -> None:
@@ -196,22 +221,87 @@ def test_faster_response_from_an_earlier_window_with_bootstrap_range() -> None:
     assert part.amount == pytest.approx(21_000)
     # redrawn medians lie between 10 + 80 = 90 and 30 + 120 = 150: saving 30..90 minutes x 350
     assert 10_500 <= part.p10 < part.p90 <= 31_500
-    assert "3 incidents from 2026-01-01 up to 2026-07-01" in part.basis
-    assert "Only 3 incidents stand behind it, so treat it as rough" in part.basis
+    assert part.counts.windows == (
+        BaselineWindow(None, "2026-01-01", "2026-07-01", 3, 20.0, 100.0),
+    )
+    assert "3 service disruptions from 1 January 2026 up to 1 July 2026" in part.basis
+    assert "As few as 3 service disruptions stand behind a typical time" in part.basis
     assert (result.p10, result.p90) == (part.p10, part.p90)  # the other parts claim nothing
     again = component(loss(items=items, incidents=history, policy=policy), "faster_response")
     assert (again.p10, again.p90) == (part.p10, part.p90)
 
 
-def test_faster_response_with_an_empty_window_or_no_baseline_claims_nothing() -> None:
+def test_faster_response_with_an_empty_window_or_no_history_claims_nothing() -> None:
     items = [item("A", "checkout", "2026-10-03T10:00Z", 10, 50, 0.5)]
     empty = Policy(baseline=Baseline(from_incidents=("2025-01-01", "2025-02-01")), trials=500)
     part = component(loss(items=items, policy=empty), "faster_response")
     assert part.amount == 0
-    assert "No incident with a time of notice falls from 2025-01-01 up to 2025-02-01" in part.basis
+    assert (
+        "No service disruption with a time of notice falls from 1 January 2025 up to "
+        "1 February 2025" in part.basis
+    )
+    # no baseline set and no incidents in the six months before October: nothing to compare with
     part = component(loss(items=items, policy=Policy(trials=500)), "faster_response")
     assert part.amount == 0
-    assert part.basis.startswith("No earlier times to notice and fix")
+    assert part.counts.own_history
+    assert part.counts.windows == ()
+    assert part.basis.startswith("No service has service disruptions with a recorded time of")
+
+
+def history_incident(
+    iid: str, service: str, start: str, ttd: float | None, ttr: float, impact: float = 0.5
+) -> dict:
+    started = pd.Timestamp(start)
+    detected = started + pd.Timedelta(minutes=ttd) if ttd is not None else pd.NaT
+    return {
+        "id": iid,
+        "service": service,
+        "title": iid,
+        "severity": "SEV2",
+        "started_at": started,
+        "detected_at": detected,
+        "resolved_at": started + pd.Timedelta(minutes=(ttd or 0) + ttr),
+        "impact": impact,
+    }
+
+
+def test_without_a_baseline_each_service_is_compared_with_its_own_six_months() -> None:
+    history = conform(
+        pd.DataFrame(
+            [
+                # checkout, April..September 2026 (the six months before October, UTC)
+                history_incident("H1", "checkout", "2026-04-01T00:00Z", 10, 60),
+                history_incident("H2", "checkout", "2026-06-10T00:00Z", 30, 90),
+                history_incident("H3", "checkout", "2026-09-30T23:00Z", 20, 70),
+                # before the six months: not counted (it would pull the medians up)
+                history_incident("H4", "checkout", "2026-03-31T23:59Z", 500, 500),
+                # payments has no earlier incident: its October incident claims nothing
+                history_incident("P1", "payments", "2026-10-20T10:00Z", 5, 5),
+            ]
+        ),
+        "incidents",
+    )
+    items = [
+        # checkout medians: notice 20, fix 70 = 90; (90 - (10 + 50)) x 0.5 x 700 = 10,500
+        item("A", "checkout", "2026-10-03T10:00Z", 10, 50, 0.5),
+        # slower than checkout's typical 90 minutes: claims nothing (never negative)
+        item("B", "checkout", "2026-10-09T10:00Z", 50, 60, 0.5),
+        item("P1", "payments", "2026-10-20T10:00Z", 5, 5, 1.0),
+    ]
+    result = loss(items=items, incidents=history, policy=Policy(trials=2000))
+    part = component(result, "faster_response")
+    assert part.amount == pytest.approx(10_500)
+    assert [line.incidents for line in part.items] == [("A",), ("B",)]
+    assert part.items[0].baseline_minutes == pytest.approx(90)
+    assert part.counts.own_history
+    assert part.counts.windows == (
+        BaselineWindow("checkout", "2026-04-01", "2026-10-01", 3, 20.0, 70.0),
+    )
+    # redrawn medians of three incidents lie within 10+60 = 70 .. 30+90 = 120 minutes: A saves
+    # 10..60 minutes x 350, B (110 minutes) up to 10 x 350: 3,500 .. 21,000 + 3,500
+    assert 3_500 <= part.p10 <= part.p90 <= 24_500
+    assert "each service's own typical times over the 6 months before October 2026" in part.basis
+    assert "Services without earlier service disruptions claim nothing." in part.basis
 
 
 # --------------------------------------------------------------------------- prevented
@@ -231,7 +321,16 @@ def test_prevented_counts_known_chances_inside_the_month() -> None:
     part = component(loss(ctrl=ctrl, register=risks(R1, R2)), "prevented")
     assert part.amount == pytest.approx(21_000 + 6_250)
     assert (part.p10, part.p90) == (None, None)
-    assert [line["amount"] for line in part.items] == pytest.approx([21_000, 6_250, 0, 0])
+    assert [line.amount for line in part.items] == pytest.approx([21_000, 6_250, 0, 0])
+    assert part.counts == PreventedCounts(
+        records=4,
+        events=7,
+        claimed_records=2,
+        claimed_events=3,
+        no_chance=1,
+        no_risk=1,
+        outside=2,
+    )
     assert "Controls stopped 7 events this month (4 records); 3 events count" in part.basis
     assert "1 record claimed nothing because the chance was not known" in part.basis
     assert (
@@ -264,7 +363,10 @@ def test_risk_reduction_for_the_month_and_a_risk_that_got_worse() -> None:
     # (255,675 - 127,837.50) x 44,640 / 525,960 = 15.5 x 700 = 10,850
     assert part.amount == pytest.approx(127_837.5 * 44_640 / 525_960)
     assert part.amount == pytest.approx(10_850.0)
-    assert [line["amount"] for line in part.items][1] == 0
+    assert [line.amount for line in part.items][1] == 0
+    assert part.counts == ReductionCounts(
+        risks=2, worse=1, period_minutes=44_640, year_minutes=525_960
+    )
     assert "2 risks in the register are described before and after a fix" in part.basis
     assert "44,640 of 525,960 minutes" in part.basis
     assert "1 risk that became costlier counts as zero" in part.basis
@@ -299,6 +401,11 @@ def test_total_is_the_sum_and_nothing_claimed_without_inputs() -> None:
     )
     assert [c.kind for c in result.components] == ["faster_response", "prevented", "risk_reduction"]
     assert result.total == pytest.approx(21_000 + 21_000 + 10_850)
+    worded = word_loss(result, make_voice(make_config(services=SERVICES)))
+    assert worded.sum_text == "€21,000 + €21,000 + €10,850 = €52,850"
+    # parts that would each round up: 0.5 + 0.5 + 0.5 = 1.5 -> 2 in all, printed 1 + 1 + 0
+    halves = LossAvoided(1.5, None, None, tuple(replace(c, amount=0.5) for c in result.components))
+    assert word_loss(halves, make_voice()).sum_text == "€1 + €1 + €0 = €2"
     assert (result.p10, result.p90) == (None, None)
     nothing = loss(policy=Policy(trials=500))
     assert nothing.total == 0
@@ -315,14 +422,18 @@ def test_basis_and_assumptions_speak_business_words() -> None:
         ctrl=controls(("2026-10-05", "checkout", "Rollback", 2, "R1", np.nan)),
         register=register,
     )
-    sentences = assumptions(summary, result, FLAT)
+    voice = make_voice(make_config(services=SERVICES, policy=FLAT))
+    sentences = assumptions(summary, result, voice)
     text = " ".join(sentences)
-    # the worked example lets a reader redo the arithmetic
+    # the worked example lets a reader redo the arithmetic: 365.25 / 90 = 4.0583 a year;
+    # 90 x 0.5 x 4.058333 = 182.625 minutes, / 525.96 = 34.7%; x 700 = 127,837.50
     assert (
-        "For example, R1 (R1): 365.25 / 90 days = 4.06 times a year; (30 + 60 minutes) x 0.5 x 4.06 = "
-        "182.6 minutes of full outage a year, 34.7% of its 525.96-minute allowance; x 700.00 a minute = 127,838 a year."
+        "For example, R1 (R1): 365.25 / 90 days = 4.0583 times a year; (30 + 60 minutes) x 0.5 "
+        "x 4.0583 = 182.625 minutes of full outage a year, 34.7% of its 525.96-minute "
+        "allowance; x €700 a minute = €127,838 a year."
     ) in sentences
     assert "5,000 simulated years" in text
+    result = word_loss(result, voice)
     # the shared lexicon finds no bare jargon in them
     glossary = load_glossary()
     assert find_jargon(text, glossary) == []

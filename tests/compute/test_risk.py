@@ -158,3 +158,37 @@ def test_service_without_objective_is_one_clear_error() -> None:
         )
     assert caught.value.message == "risk 'R1' is on service 'search', which has no objective"
     assert caught.value.where == HERE
+
+
+def test_back_test_places_the_recorded_year_in_the_forecast() -> None:
+    """One risk a year on average (ettf 365.25 days), 30 full minutes each, no ranges: the
+    year's minutes are 30 x a Poisson(1) count. P(0) = P(1) = e^-1 = 0.368, P(2) = 0.184,
+    P(3) = 0.061: P(count <= 1) = 0.736, P(count <= 2) = 0.920, so p90 = 60 minutes.
+    """
+    from briefing.compute.backtest import observed_minutes_per_year
+    from briefing.model import Period
+
+    rows = register(risk("R1", "checkout", 10, 20, 1.0, 365.25))
+    policy = Policy(trials=100_000)
+    # 45 minutes lies between one and two occurrences: above 73.6% of simulated years
+    within = compute_risks(rows, SERVICES, OBJECTIVES, policy, observed={"checkout": 45.0})
+    (service,) = within.by_service
+    assert service.observed_bad_minutes_per_year == 45.0
+    assert service.observed_percentile == pytest.approx(73.6, abs=1.0)
+    assert service.register_underestimates is False
+    # 100 minutes: more than three occurrences' worth, above p90 (60): the register underestimates
+    beyond = compute_risks(rows, SERVICES, OBJECTIVES, policy, observed={"checkout": 100.0})
+    assert beyond.by_service[0].observed_percentile == pytest.approx(98.1, abs=1.0)
+    assert beyond.by_service[0].register_underestimates is True
+    # no data: nothing observed, nothing claimed
+    unknown = compute_risks(rows, SERVICES, OBJECTIVES, policy, observed={})
+    assert unknown.by_service[0].observed_percentile is None
+    assert unknown.by_service[0].register_underestimates is None
+    # annualised from the data available: 10 failed of 100,000 requests (whatever the months
+    # covered) = 10 / 100,000 x 525,960 = 52.596 minutes a year; rows before the twelve months
+    # up to the end of October 2026 do not count
+    stamps = pd.to_datetime(["2025-10-31T23:00Z", "2026-03-01T00:00Z", "2026-10-31T00:00Z"])
+    data = pd.DataFrame(
+        {"timestamp": stamps, "good": [0, 49_995, 49_995], "total": [1000, 50_000, 50_000]}
+    )
+    assert observed_minutes_per_year(data, Period(2026, 10, "UTC")) == pytest.approx(52.596)

@@ -274,6 +274,8 @@ def make_briefing(headline: str = HEADLINE) -> Briefing:
             decision="Freeze feature releases for Online checkout until its budget recovers.",
             owner="Head of Commerce Engineering",
             due="2026-11-15",
+            until="2026-11-20",
+            summary="Note: Online checkout feature pause until 20 Nov",
         ),
         services=(),
         incidents=IncidentSummary(0, {}, None, None, 0.0, ()),

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 
 import pypdf
 
+from briefing.config import DEFAULT_SUBJECT
 from briefing.deliver.email import (
     EmailParts,
     build_message,
@@ -32,7 +33,10 @@ def _parts(hand_built, chart_png) -> EmailParts:  # type: ignore[no-untyped-def]
 
 def test_subject_from_template() -> None:
     briefing = make_briefing()
-    # default template: "{organization} risk briefing, {period}: {headline}"
+    # the default template: the ask in a few words, then the month
+    assert render_subject(DEFAULT_SUBJECT, briefing) == (
+        "Note: Online checkout feature pause until 20 Nov (October 2026)"
+    )
     assert render_subject("{organization} risk briefing, {period}: {headline}", briefing) == (
         "Example Corp risk briefing, October 2026: "
         "Online checkout used 142% of its monthly reliability allowance"

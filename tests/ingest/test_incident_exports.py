@@ -214,3 +214,39 @@ def test_jira_repeated_columns_use_the_first(tmp_path):
     extra = "      mapping: {title: Watchers}\n"
     table = read(tmp_path, "jira_sm_export.csv", "jira", extra).table
     assert set(table["title"]) == {"oncall"}  # the first Watchers column, not the second (sre-lead)
+
+
+def test_an_incident_may_name_its_registered_risk(tmp_path):
+    """An optional `risk` column in the generic CSV; a mapped path in a vendor's JSON."""
+    lines = (DATA / "incidents_october.csv").read_text(encoding="utf-8").splitlines()
+    with_risk = [lines[0] + ",risk"] + [
+        f"{line},R1" if i == 0 else f"{line}," for i, line in enumerate(lines[1:])
+    ]
+    (tmp_path / "generic.csv").write_text("\n".join(with_risk) + "\n", encoding="utf-8")
+    config = write_config(tmp_path, "  incidents: [{path: generic.csv}]\n")
+    table = read_incidents_csv(config.sources.incidents[0], context(config)).table
+    # the first incident names R1; an empty cell names none
+    assert table["risk"].iloc[0] == "R1"
+    assert table["risk"].iloc[1:].isna().all()
+    # without the column, every incident names none
+    plain = read_incidents_csv(
+        write_config(
+            tmp_path, f"  incidents: [{{path: {DATA / 'incidents_october.csv'}}}]\n"
+        ).sources.incidents[0],
+        context(config),
+    ).table
+    assert plain["risk"].isna().all()
+    # PagerDuty: `mapping: {risk: <dotted path>}` into each item
+    data = json.loads((INCIDENTS / "pagerduty_rest_v2_incidents.json").read_text(encoding="utf-8"))
+    data["incidents"][0]["custom"] = {"risk": "R2"}
+    (tmp_path / "pd.json").write_text(json.dumps(data), encoding="utf-8")
+    config = write_config(
+        tmp_path,
+        "  incidents: [{path: pd.json, format: pagerduty, mapping: {risk: custom.risk}}]\n",
+    )
+    table = find_reader("incidents", "pagerduty")(
+        config.sources.incidents[0], context(config)
+    ).table
+    first = str(data["incidents"][0]["id"])
+    assert table.set_index("id")["risk"].to_dict()[first] == "R2"
+    assert table["risk"].notna().sum() == 1

@@ -32,7 +32,7 @@ METRICS_QUERY = (
     "WHERE timestamp >= :start AND timestamp < :end GROUP BY timestamp, service"
 )
 INCIDENTS_QUERY = (
-    "SELECT id, service, title, severity, started_at, detected_at, resolved_at, impact "
+    "SELECT id, service, title, severity, started_at, detected_at, resolved_at, impact, risk "
     "FROM incidents WHERE resolved_at >= :start AND started_at < :end"
 )
 
@@ -50,7 +50,7 @@ def loaded(postgres: PostgresServer) -> PostgresServer:
         conn.execute(
             "CREATE TABLE incidents (id text, service text, title text, severity text, "
             "started_at timestamptz, detected_at timestamptz, resolved_at timestamptz, "
-            "impact double precision)"
+            "impact double precision, risk text)"
         )
         for table, path in (
             ("sli", SAMPLE / "exports" / "sli.csv.gz"),
@@ -73,6 +73,13 @@ def loaded(postgres: PostgresServer) -> PostgresServer:
 @pytest.fixture
 def password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BRIEFING_DB_PASSWORD", PASSWORD)
+
+
+def test_an_incidents_query_may_return_every_generic_column() -> None:
+    from briefing.ingest.generic import INCIDENT_FIELDS
+    from briefing.ingest.sql import INCIDENT_TYPES
+
+    assert tuple(INCIDENT_TYPES) == INCIDENT_FIELDS
 
 
 def sql_entry(url: str, query: str, more: str = "") -> str:

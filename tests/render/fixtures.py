@@ -60,6 +60,7 @@ DESIGN_TOP_LEVEL = [
     "risks",
     "data_quality",
 ]
+DESIGN_REQUIRED = [*DESIGN_TOP_LEVEL, "unrecorded_failures"]
 
 
 def _burn(consumed_by_day: list[float]) -> tuple[BurnPoint, ...]:

@@ -12,14 +12,14 @@ import pytest
 
 from briefing.errors import BriefingError
 from briefing.render import render_json, schema, validate_json
-from tests.render.fixtures import DESIGN_TOP_LEVEL, make_briefing
+from tests.render.fixtures import DESIGN_REQUIRED, make_briefing
 
 
 def test_schema_is_valid_draft_2020_12() -> None:
     loaded = schema()
     assert loaded["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     jsonschema.Draft202012Validator.check_schema(loaded)
-    assert loaded["required"] == DESIGN_TOP_LEVEL
+    assert loaded["required"] == DESIGN_REQUIRED
 
 
 def test_fixture_json_validates() -> None:
@@ -37,7 +37,40 @@ def test_schema_requires_every_design_field() -> None:
         "decision",
         "owner",
         "due",
+        # the decision-grade page 1
+        "ask",
+        "scope",
+        "until",
+        "until_condition",
+        "cause",
+        "cost_of_inaction",
+        "cost_of_action",
+        "alternatives",
+        "issued",
     }
+    assert defs["headline"]["properties"]["ask"]["enum"] == ["approve", "note"]
+    assert set(defs["cause"]["required"]) == {"incidents", "budget_share", "risk"}
+    assert set(defs["amount"]["required"]) == {"amount", "basis"}
+    assert set(defs["alternative"]["required"]) == {"decision", "effect"}
+    # the trust gate and the reconciliation
+    assert {"coverage", "gaps", "complete", "incident_cost", "unattributed_cost"} <= set(
+        defs["service"]["required"]
+    )
+    assert set(defs["gap"]["required"]) == {"start", "end"}
+    assert {"measured_cost", "no_bad_events"} <= set(defs["incident"]["required"])
+    assert set(defs["unrecorded_failure"]["required"]) == {
+        "service",
+        "day",
+        "equivalent_outage_minutes",
+        "cost",
+    }
+    assert "basis" in defs["fact"]["required"]
+    assert defs["fact"]["properties"]["basis"]["enum"] == ["measured", "estimated", "modelled"]
+    assert {
+        "observed_bad_minutes_per_year",
+        "observed_percentile",
+        "register_underestimates",
+    } <= set(defs["risk_by_service"]["required"])
     assert defs["headline"]["properties"]["kind"]["enum"] == [
         "budget_exhausted",
         "risk_exposure",

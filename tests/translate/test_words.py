@@ -104,12 +104,13 @@ def test_sentences_are_in_business_words_and_amounts_in_the_locale() -> None:
     # 1.5 used = 150%; 66.96 min = 1 h 7 min; 66.96 x 700 = 46,872
     assert briefing.headline.text == (
         f"Online checkout used 150% of its {allowance} for October 2026: failures added up to "
-        f"1\u00a0h 7\u00a0min of full {glossary['downtime'].say_instead}, costing about €46,872."
+        "the equivalent of 1\u00a0h 7\u00a0min of full outage, costing about €46,872."
     )
-    assert (
-        briefing.headline.decision
-        == "Freeze feature releases for Online checkout until its budget recovers"
+    # the default decision speaks of the allowance, never of a "budget"
+    assert briefing.headline.decision == (
+        f"Pause new feature releases for Online checkout until it is back within its {allowance}"
     )
+    assert "budget" not in briefing.headline.decision.lower()
     assert briefing.facts[0].text == "Service failures cost an estimated €46,872 in October 2026"
     assert briefing.facts[1].text == f"1 {glossary['incident'].say_instead} hit customers"
     assert briefing.incidents.items[0].title == "Mail from a customer bounced"
