@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefing import __version__
+from briefing.atomic import make_folder, write_atomic
 from briefing.compute import compute
 from briefing.config import Config
 from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
+from briefing.formats import KINDS, find_format
 from briefing.ingest import ingest, read_slos
 from briefing.ingest.scope import check_slugs, check_unit, scope_to_unit, slug, unit_names
 from briefing.model import Briefing, DataQuality, Inputs, Period
@@ -329,15 +330,12 @@ def output_name(period: Period, fmt: str, group: str | None = None) -> str:
 def write_outputs(
     outputs: dict[str, bytes], out_dir: Path, period: Period, *, group: str | None = None
 ) -> dict[str, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {}
-    for fmt, data in outputs.items():
-        target = out_dir / output_name(period, fmt, group)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, target)
-        files[fmt] = target
-    return files
+    """Each output written whole (see `briefing.atomic`): never half a file, never via a link."""
+    make_folder(out_dir)
+    return {
+        fmt: write_atomic(out_dir / output_name(period, fmt, group), data)
+        for fmt, data in outputs.items()
+    }
 
 
 def input_hash(config: Config, period: Period) -> str:
@@ -345,24 +343,20 @@ def input_hash(config: Config, period: Period) -> str:
     digest = hashlib.sha256()
     digest.update(f"{__version__}\n{period.label}\n".encode())
     paths: list[Path] = [config.path, *config.glossary]
-    for kind in ("slos", "metrics", "incidents", "risks", "controls"):
+    for kind in KINDS:
         for entry in getattr(config.sources, kind):
-            if entry.format == "duckdb" and entry.path is not None:
+            declared = find_format(entry.kind, entry.format)
+            if declared is not None and declared.datasets and entry.path is not None:
                 # a dataset at rest may be large: its files by name, size and modification time
                 for file in match_files(entry.path):
                     stat = file.stat()
                     digest.update(f"{file}\n{stat.st_size}\n{stat.st_mtime_ns}\n".encode())
                 continue
-            if entry.format == "sql":
-                digest.update(repr(sorted((k, str(v)) for k, v in entry.options.items())).encode())
-                continue
-            if entry.path is not None:
-                paths.append(entry.path)
-            for key in ("good", "total"):
-                value = entry.options.get(key)
+            for name in declared.files if declared is not None else ("path",):
+                value = entry.path if name == "path" else entry.options.get(name)
                 if isinstance(value, Path):
                     paths.append(value)
-            if entry.format == "prometheus":
+            if declared is not None and not declared.files:
                 # live data: the same queries over the same closed period give the same answer
                 digest.update(repr(sorted((k, str(v)) for k, v in entry.options.items())).encode())
     for path in paths:

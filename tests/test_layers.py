@@ -13,6 +13,8 @@ SHARED = {
     "loss_basis",
     "periods",
     "textfiles",
+    "formats",
+    "atomic",
     "formatting",
     "__init__",
     "__main__",

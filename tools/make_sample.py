@@ -287,7 +287,7 @@ services:
 sources:
   # Per-minute counts of good and total requests: timestamp,service,good,total
   # Which source (docs/sources.md has each one's options):
-  #   a file of a few million rows (CSV, CSV.gz, Parquet)   {path: exports/sli.csv.gz}
+  #   a file of a few million rows (CSV, CSV.gz, Parquet)   {path: exports/sli.parquet}
   #   Parquet/CSV folders, hive-partitioned, much larger    {format: duckdb, path: "exports/sli/**/*.parquet"}
   #   a table in PostgreSQL or a warehouse                  {format: sql, url: postgresql://user@host/db,
   #                                                          password_env: DB_PASSWORD, query: "SELECT ..."}

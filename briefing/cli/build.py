@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from briefing.atomic import make_folder, write_atomic
 from briefing.cli.common import (
     config_option,
     debug_option,
@@ -124,9 +125,9 @@ def build(
     if group is not None and all_groups:
         raise click.UsageError("use either --group NAME or --all-groups, not both")
     setup_logging(log_format)
+    wanted = _formats(formats)
     config = load_config(resolve_config_path(config_path))
     chosen = resolve_period(config, period, now=utc_now(), kind=period_kind)
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     now = utc_now()
     variant = pdf_variant.lower() if pdf_variant else None
     issued_day = issued.date() if issued is not None else None
@@ -180,6 +181,21 @@ def build(
         click.echo(f"warning: {warning}", err=True)
 
 
+def _formats(text: str) -> list[str]:
+    """`--format pdf,html`: a usage error unless it names one or more known outputs."""
+    from briefing.pipeline import FORMATS
+
+    wanted = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown or not wanted:
+        named = f"unknown format {unknown[0][:40]!r}" if unknown else "no format named"
+        raise click.BadParameter(
+            f"{named}; choose one or more of {', '.join(FORMATS)}, separated by commas",
+            param_hint="'--format'",
+        )
+    return list(dict.fromkeys(wanted))
+
+
 @click.command()
 @config_option
 @period_option
@@ -220,9 +236,6 @@ def validate(
             where = f"{file.path}:{rejection.line}" if rejection.line is not None else file.path
             column = f":{rejection.column}" if rejection.column else ""
             click.echo(f"  {where}{column}: {rejection.reason}")
-    for note in briefing.notes:
-        if "was not used" in note:
-            click.echo(f"note: {note}")
     if strict and briefing.data_quality.rows_rejected:
         raise BriefingError(
             f"{briefing.data_quality.rows_rejected} row(s) rejected (--strict)",
@@ -232,21 +245,21 @@ def validate(
 
 @click.command()
 @click.argument("directory", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
-@click.option("--force", is_flag=True, help="Overwrite an existing briefing.yaml (or templates).")
 @click.option(
     "--templates",
     "with_templates",
     is_flag=True,
     help="Also copy the packaged templates into DIRECTORY/templates to change the look.",
 )
-def init(directory: Path, force: bool, with_templates: bool) -> None:
+def init(directory: Path, with_templates: bool) -> None:
     """Scaffold a workspace: briefing.yaml, example exports and a risk register.
 
     Copies the bundled sample (a fictional retailer) so `briefing build` works
     at once; then replace its exports with yours. With --templates, also copies
     the packaged templates to templates/ (in an existing workspace: only them);
     a file there replaces the packaged one of the same name, so keep only the
-    ones you change.
+    ones you change. Never overwrites a file: if any file it would write is
+    already there, nothing is written and the message lists them.
 
     \b
     Examples:
@@ -254,20 +267,28 @@ def init(directory: Path, force: bool, with_templates: bool) -> None:
       briefing init --templates      # in a workspace: start your own look
     """
     target = directory / "briefing.yaml"
-    scaffold = not (with_templates and target.exists() and not force)
-    if scaffold and target.exists() and not force:
-        raise BriefingError(
-            f"{target} already exists", hint="use --force to overwrite it, or choose another folder"
-        )
-    if with_templates:
-        _check_templates_free(directory / TEMPLATES_DIR, force)
-    directory.mkdir(parents=True, exist_ok=True)
+    scaffold = not (with_templates and target.exists())
+    plan: list[tuple[Path, Path]] = []
     if scaffold:
-        _copy_tree(packaged_sample_config().parent, directory)
+        plan += _tree(packaged_sample_config().parent, directory)
     if with_templates:
         from briefing.render.templates import PACKAGED
 
-        _copy_tree(PACKAGED, directory / TEMPLATES_DIR)
+        plan += _tree(PACKAGED, directory / TEMPLATES_DIR)
+    # a link counts, even a broken one
+    existing = [destination for _, destination in plan if os.path.lexists(destination)]
+    if existing:
+        names = [path.relative_to(directory).as_posix() for path in existing]
+        listed = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+        raise BriefingError(
+            f"{directory} already holds {listed}; nothing was written",
+            hint="init never overwrites a file: choose an empty folder, or move those files away",
+        )
+    for source, destination in plan:
+        make_folder(destination.parent, what="workspace folder")
+        write_atomic(destination, source.read_bytes())
+        click.echo(f"wrote {destination}")
+    if with_templates:
         if scaffold:
             with target.open("a", encoding="utf-8") as handle:
                 handle.write(
@@ -283,22 +304,13 @@ def init(directory: Path, force: bool, with_templates: bool) -> None:
 TEMPLATES_DIR = "templates"
 
 
-def _check_templates_free(folder: Path, force: bool) -> None:
-    if folder.exists() and any(folder.iterdir()) and not force:
-        raise BriefingError(
-            f"{folder} already holds templates",
-            hint="use --force to overwrite them with the packaged ones",
-        )
-
-
-def _copy_tree(source: Path, destination_root: Path) -> None:
-    for item in sorted(source.rglob("*")):
-        if item.is_dir() or "__pycache__" in item.parts:
-            continue
-        destination = destination_root / item.relative_to(source)
-        destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(item, destination)
-        click.echo(f"wrote {destination}")
+def _tree(source: Path, destination_root: Path) -> list[tuple[Path, Path]]:
+    """(file, where it goes) for every file under `source`."""
+    return [
+        (item, destination_root / item.relative_to(source))
+        for item in sorted(source.rglob("*"))
+        if item.is_file() and "__pycache__" not in item.parts
+    ]
 
 
 COMMANDS: list[click.Command] = [build, validate, init]

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from briefing.atomic import make_folder, write_atomic
 from briefing.cli.common import (
     config_option,
     debug_option,
@@ -213,9 +214,9 @@ def emit_command(
             if len(files) > 1:
                 click.echo("")
         return
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_folder(out_dir)
     for name, text in files.items():
-        (out_dir / name).write_text(text, encoding="utf-8")
+        write_atomic(out_dir / name, text)
         click.echo(f"wrote {out_dir / name}")
 
 

@@ -16,9 +16,10 @@ import click
 
 from briefing.cli.common import config_option, debug_option
 from briefing.errors import BriefingError
-from briefing.translate.glossary import Entry, Glossary, load_glossary
+from briefing.translate.glossary import MAX_NAME_CHARS, Entry, Glossary, load_glossary
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_LOOKUP_CHARS = 4 * MAX_NAME_CHARS  # a term and some slack; longer text is not a term
 
 
 def _glossary_option(func: F) -> F:
@@ -88,6 +89,12 @@ def lookup_command(
       briefing glossary lookup mean time to recovery
     """
     word = " ".join(term)
+    if len(word) > MAX_LOOKUP_CHARS:
+        raise BriefingError(
+            f"the text to look up is {len(word):,} characters long; a glossary term has at most "
+            f"{MAX_NAME_CHARS}",
+            hint="look up one term, e.g. briefing glossary lookup error budget",
+        )
     glossary = _load(config_path, glossary_paths)
     entry = glossary.lookup(word)
     if entry is None:

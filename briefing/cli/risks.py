@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from briefing.atomic import write_atomic
 from briefing.cli.common import config_option, debug_option
 from briefing.compute.calibrate import calibrate
 from briefing.config import Config, load_config, resolve_config_path
@@ -66,7 +67,7 @@ def calibrate_command(config_path: Path | None, out_path: Path | None, debug: bo
     if out_path is None:
         click.echo(text, nl=False)
         return
-    out_path.write_text(text, encoding="utf-8")
+    write_atomic(out_path, text)
     click.echo(f"Wrote {len(fits)} risk register entries to {out_path}", err=True)
 
 

@@ -3,7 +3,8 @@
 A trial is one possible year. Where the register gives a 90% range for a
 figure, the trial draws it from a lognormal with mu = (ln lo + ln hi) / 2 and
 sigma = (ln hi - ln lo) / 3.29 (a 90% range spans 2 x 1.645 standard
-deviations); a figure without a range keeps its value. The number of times a
+deviations), kept within the register's bounds (`briefing.ingest.risks.BOUNDS`);
+a figure without a range keeps its value. The number of times a
 risk happens that year is Poisson with mean 365.25 / ettf_days. Each risk draws
 from its own generator, seeded by (policy seed, risk id), so a risk's figures
 do not change when another risk is added to the register.
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from briefing.ingest.risks import BOUNDS
 from briefing.ingest.tables import records as table_rows
 from briefing.model import ExceedancePoint
 
@@ -50,29 +52,43 @@ def risk_rng(seed: int, risk_id: str, stream: int, occurrence: int = 0) -> np.ra
     return np.random.default_rng([int(seed), key, stream, occurrence])
 
 
-def draw(rng: np.random.Generator, point: float, lo: float, hi: float, trials: int) -> np.ndarray:
-    """`trials` values of one figure: lognormal from its 90% range, else the point value."""
-    if np.isnan(lo) or np.isnan(hi):
-        return np.full(trials, point)
-    if lo == hi:
-        return np.full(trials, lo)
+def draw(
+    rng: np.random.Generator,
+    point: float,
+    lo: float,
+    hi: float,
+    trials: int,
+    bounds: tuple[float, float] = (0.0, np.inf),
+) -> np.ndarray:
+    """`trials` values of one figure: lognormal from its 90% range, else the point value.
+
+    Every value lies within `bounds` (clipped in log space, before `exp` could overflow).
+    """
+    low, high = bounds
+    if np.isnan(lo) or np.isnan(hi) or lo == hi:
+        value = point if np.isnan(lo) or np.isnan(hi) else lo
+        return np.full(trials, min(max(value, low), high))
     mu, sigma = lognormal_params(lo, hi)
     values = rng.standard_normal(trials)
     values *= sigma
     values += mu
+    log_low = np.log(low) if low > 0 else -np.inf
+    np.clip(values, log_low, np.log(high), out=values)
     return np.exp(values, out=values)
 
 
 def draw_figures(
     rng: np.random.Generator, risk: Mapping[str, float], trials: int
 ) -> dict[str, np.ndarray]:
-    """One draw of each figure of a risk per trial (impact capped at 1: all users)."""
-    figures = {
-        name: draw(rng, float(risk[name]), float(risk[lo]), float(risk[hi]), trials)
+    """One draw of each figure of a risk per trial, kept within the register's bounds.
+
+    The bounds (impact at most 1: all users; ettf_days at least a quarter of an
+    hour) keep every draw finite and the yearly counts within what Poisson draws.
+    """
+    return {
+        name: draw(rng, float(risk[name]), float(risk[lo]), float(risk[hi]), trials, BOUNDS[name])
         for name, (lo, hi) in RANGES.items()
     }
-    np.minimum(figures["impact"], 1.0, out=figures["impact"])
-    return figures
 
 
 def has_range(risk: Mapping[str, float]) -> bool:

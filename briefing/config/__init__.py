@@ -36,6 +36,7 @@ from briefing.config.values import (
     Sources,
 )
 from briefing.errors import BriefingError, ConfigError, Location
+from briefing.textfiles import read_text
 
 # --------------------------------------------------------------------------- loading
 
@@ -67,7 +68,7 @@ def load_config(path: Path) -> Config:
         raise BriefingError(
             f"config file is larger than {MAX_CONFIG_BYTES:,} bytes", where=Location(path)
         )
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     marks, data = parse_with_marks(text, path)
     if data is None:
         data = {}

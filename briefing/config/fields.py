@@ -6,7 +6,9 @@ raising, so every problem of a file is reported at once.
 
 from __future__ import annotations
 
+import math
 import re
+import string
 import zoneinfo
 from collections.abc import Mapping
 from pathlib import Path
@@ -48,14 +50,20 @@ def parse_with_marks(text: str, path: Path) -> tuple[dict[str, tuple[int, int]],
 PERCENT = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*%\s*$")
 SERVICE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+EMAIL_ADDRESS = re.compile(r"^[^\s@<>()\[\],;:\"]+@[^\s@<>()\[\],;:\"]+\.[^\s@<>()\[\],;:\"]+$")
+STRPTIME_DIRECTIVE = re.compile(r"%(?:.|$)", re.DOTALL)
+STRPTIME_CODES = frozenset("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
 
 
 class FieldChecker:
     """Checks single values of briefing.yaml, collecting problems with their position."""
 
-    def __init__(self, path: Path, marks: dict[str, tuple[int, int]]) -> None:
+    def __init__(
+        self, path: Path, marks: dict[str, tuple[int, int]], *, allow_outside_paths: bool = False
+    ) -> None:
         self.path = path
         self.marks = marks
+        self.allow_outside_paths = allow_outside_paths
         self.problems: list[tuple[Location, str]] = []
 
     # -- helpers
@@ -102,6 +110,9 @@ class FieldChecker:
             self.problem(keypath, f"expected text, got {kind_of(value)}")
             return default
         text = str(value).strip()
+        if "\x00" in text:
+            self.problem(keypath, "holds a NUL character (\\0)")
+            return default
         if required and not text:
             self.problem(keypath, "must not be empty")
         return text
@@ -118,6 +129,7 @@ class FieldChecker:
         high_open: bool = False,
         required: bool = False,
         percent: bool = False,
+        whole: bool = False,
     ) -> float | None:
         if value is None:
             if required:
@@ -132,15 +144,21 @@ class FieldChecker:
             self.problem(keypath, f"expected a number, got {kind_of(value)} {value!r}")
             return default
         else:
-            number = float(value)
-        if number != number:  # NaN
-            self.problem(keypath, "must be a number, not NaN")
+            try:
+                number = float(value)
+            except OverflowError:  # an integer beyond any float
+                number = math.inf
+        if not math.isfinite(number):
+            self.problem(keypath, f"must be a finite number, got {value!r}")
             return default
         if low is not None and (number <= low if low_open else number < low):
             self.problem(keypath, f"must be {'>' if low_open else '>='} {low:g}, got {number:g}")
             return default
         if high is not None and (number >= high if high_open else number > high):
             self.problem(keypath, f"must be {'<' if high_open else '<='} {high:g}, got {number:g}")
+            return default
+        if whole and number != int(number):
+            self.problem(keypath, f"expected a whole number, got {number:g}")
             return default
         return number
 
@@ -155,16 +173,86 @@ class FieldChecker:
         return tuple(value)
 
     def existing_file(self, value: Any, keypath: str) -> Path | None:
+        """An input file, relative to briefing.yaml; inside its folder unless allowed outside."""
         text = self.string(value, keypath, required=True)
         if not text:
             return None
         path = Path(text)
         if not path.is_absolute():
             path = self.path.parent / path
-        if not path.exists():
-            self.problem(keypath, f"file not found: {path}")
+        if not self.inside_workspace(path, text, keypath):
+            return None
+        if not path.is_file():
+            what = (
+                "is a folder, not a file"
+                if path.is_dir()
+                else "is not a regular file (a pipe or a device)"
+                if path.exists()
+                else "file not found"
+            )
+            self.problem(keypath, f"{what}: {path}")
             return None
         return path
+
+    def inside_workspace(self, path: Path, text: str, keypath: str) -> bool:
+        """True if `path` (links followed) is in the config's folder, or outside paths are allowed."""
+        if self.allow_outside_paths or _inside(path, self.path.parent):
+            return True
+        self.problem(
+            keypath,
+            f"{text} is outside the workspace (the folder of {self.path.name}); "
+            "set allow_outside_paths: true in briefing.yaml to read files elsewhere",
+        )
+        return False
+
+    def template(self, value: Any, keypath: str, known: tuple[str, ...]) -> str | None:
+        """A text with {placeholders}: each one must be one of `known`, written plainly."""
+        text = self.string(value, keypath)
+        if text is None:
+            return None
+        listed = ", ".join("{" + name + "}" for name in known)
+        try:
+            fields = [
+                field + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "")
+                for _, field, spec, conv in string.Formatter().parse(text)
+                if field is not None and not (field in known and not spec and not conv)
+            ]
+        except ValueError as err:
+            self.problem(
+                keypath, f"not a valid template ({err}); use {listed}, and {{{{ }}}} for a brace"
+            )
+            return None
+        if fields:
+            shown = ", ".join("{" + shorten(f) + "}" for f in fields)
+            self.problem(
+                keypath,
+                f"unknown placeholder(s) {shown}; known: {listed} (written plainly, "
+                "without attributes, indexes or formats)",
+            )
+            return None
+        return text
+
+    def timestamp_format(self, value: Any, keypath: str) -> str | None:
+        """A strptime format: every %-directive one Python's strptime knows."""
+        text = self.string(value, keypath)
+        if text is None:
+            return None
+        bad = [d for d in STRPTIME_DIRECTIVE.findall(text) if d[1:] not in STRPTIME_CODES]
+        if bad or not text.strip():
+            self.problem(
+                keypath,
+                f"{', '.join(repr(d) for d in bad) or 'an empty format'} is not a strptime "
+                'directive (e.g. "%d/%b/%y %I:%M %p")',
+            )
+            return None
+        return text
+
+    def address(self, value: str, keypath: str) -> None:
+        """One plain e-mail address: no name, no spaces or line breaks (they would forge headers)."""
+        if not EMAIL_ADDRESS.match(value):
+            self.problem(
+                keypath, f"{shorten(value)!r} is not one plain email address (name@example.com)"
+            )
 
     # -- sections
 
@@ -250,23 +338,6 @@ def iso_day(value: Any) -> Any:
     return value.isoformat() if isinstance(value, _datetime.date) else value
 
 
-def format_from_extension(kind: str, path: str | None) -> str | None:
-    if not path:
-        return None
-    name = path.lower()
-    if kind == "slos" and name.endswith((".yaml", ".yml")):
-        return "openslo"
-    if name.endswith((".csv", ".csv.gz")):
-        return "csv"
-    if name.endswith(".parquet") and kind == "metrics":
-        return "parquet"
-    if name.endswith(".json") and kind == "incidents":
-        return "json"
-    if name.endswith((".yaml", ".yml")) and kind == "risks":
-        return "yaml"
-    return None
-
-
 def kind_of(value: Any) -> str:
     return {
         dict: "a mapping",
@@ -277,6 +348,18 @@ def kind_of(value: Any) -> str:
         float: "a number",
         type(None): "nothing",
     }.get(type(value), type(value).__name__)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def closest(word: str, options: set[str] | frozenset[str]) -> str | None:

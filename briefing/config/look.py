@@ -20,6 +20,8 @@ class LookChecker(FieldChecker):
         if not text:
             return None
         path = Path(text) if Path(text).is_absolute() else self.path.parent / text
+        if not self.inside_workspace(path, text, "report.templates"):
+            return None
         if not path.is_dir():
             self.problem(
                 "report.templates",

@@ -1,18 +1,17 @@
-"""Config stage: the sections of `briefing.yaml` (services, sources, policy, delivery, report)."""
+"""Config stage: the sections of `briefing.yaml` (services, policy, report; sources and
+delivery in their own modules)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
+from briefing.config.delivery import DeliveryChecks
 from briefing.config.fields import (
-    ENV_NAME,
     SERVICE_ID,
-    format_from_extension,
     iso_day,
     kind_of,
+    shorten,
 )
-from briefing.config.look import LookChecker
 from briefing.config.organisation import (
     check_detail,
     check_group,
@@ -20,32 +19,27 @@ from briefing.config.organisation import (
     check_tier,
     check_tier_weights,
 )
+from briefing.config.sources import SourceChecks
 from briefing.config.values import (
     ASKS,
     DEFAULT_IMPACT_BY_SEVERITY,
-    DEFAULT_SUBJECT,
+    ERROR_BUDGET_ACTION_PLACEHOLDERS,
     HEADLINE_KINDS,
+    MAX_COST_PER_HOUR,
+    MAX_DECISION_DUE_DAYS,
     PAGE1_POLICY_KEYS,
-    SOURCE_FORMATS,
-    SOURCE_OPTION_KEYS,
     Ask,
     Baseline,
     Config,
-    Delivery,
-    EmailConfig,
     HeadlineKind,
     Policy,
     Report,
-    ScheduleConfig,
     ServiceConfig,
-    SourceEntry,
-    Sources,
 )
-from briefing.config.warehouse import check_duckdb_path, check_sql
 from briefing.patterns import check_pattern
 
 
-class ConfigChecker(LookChecker):
+class ConfigChecker(SourceChecks, DeliveryChecks):
     """Validates the plain data of briefing.yaml section by section."""
 
     def config(self, data: dict[str, Any]) -> Config | None:
@@ -63,9 +57,14 @@ class ConfigChecker(LookChecker):
                 "policy",
                 "delivery",
                 "report",
+                "allow_outside_paths",
             },
             "",
         )
+        allow = data.get("allow_outside_paths")
+        if allow is not None and not isinstance(allow, bool):
+            self.problem("allow_outside_paths", f"expected true or false, got {kind_of(allow)}")
+        self.allow_outside_paths = allow is True
         organization = self.string(data.get("organization"), "organization", required=True) or ""
         currency = self.currency(data.get("currency"))
         locale = self.locale(data.get("locale"))
@@ -142,6 +141,7 @@ class ConfigChecker(LookChecker):
                 item.get("cost_of_downtime_per_hour"),
                 f"{keypath}.cost_of_downtime_per_hour",
                 low=0.0,
+                high=MAX_COST_PER_HOUR,
                 default=0.0,
             )
             result.append(
@@ -157,89 +157,6 @@ class ConfigChecker(LookChecker):
                 )
             )
         return tuple(result)
-
-    def sources(self, value: Any) -> Sources:
-        data = self.mapping(value, "sources")
-        self.keys(data, set(SOURCE_FORMATS), "sources")
-        lists: dict[str, tuple[SourceEntry, ...]] = {}
-        for kind, formats in SOURCE_FORMATS.items():
-            raw = data.get(kind)
-            if raw is None:
-                lists[kind] = ()
-                continue
-            if not isinstance(raw, list):
-                self.problem(f"sources.{kind}", f"expected a list of entries, got {kind_of(raw)}")
-                lists[kind] = ()
-                continue
-            entries = []
-            for index, item in enumerate(raw):
-                entry = self.source_entry(kind, formats, item, f"sources.{kind}[{index}]")
-                if entry is not None:
-                    entries.append(entry)
-            lists[kind] = tuple(entries)
-        return Sources(**lists)
-
-    def source_entry(
-        self, kind: str, formats: tuple[str, ...], raw: Any, keypath: str
-    ) -> SourceEntry | None:
-        if isinstance(raw, str):
-            raw = {"path": raw}
-        item = self.mapping(raw, keypath)
-        if not item:
-            return None
-        self.keys(item, SOURCE_OPTION_KEYS | {"path", "format"}, keypath)
-        fmt = self.string(item.get("format"), f"{keypath}.format")
-        path_text = self.string(item.get("path"), f"{keypath}.path")
-        if fmt is None:
-            fmt = format_from_extension(kind, path_text)
-            if fmt is None:
-                self.problem(
-                    keypath,
-                    f"cannot tell the format of {path_text!r}; add format: (one of {', '.join(formats)})",
-                )
-                return None
-        if fmt not in formats:
-            self.problem(
-                f"{keypath}.format", f"unknown format {fmt!r}; expected one of {', '.join(formats)}"
-            )
-            return None
-        path: Path | None = None
-        options = {k: v for k, v in item.items() if k not in ("path", "format")}
-        if fmt == "prometheus":
-            for key in ("url", "good", "total"):
-                self.string(options.get(key), f"{keypath}.{key}", required=True)
-            url = str(options.get("url") or "")
-            if url and not url.startswith(("http://", "https://")):
-                self.problem(
-                    f"{keypath}.url", f"expected an http:// or https:// address, got {url!r}"
-                )
-        elif fmt == "duckdb":
-            path = check_duckdb_path(self, path_text, f"{keypath}.path")
-            if path is None:
-                return None
-        elif fmt == "sql":
-            check_sql(self, options, keypath)
-        elif fmt == "prometheus-json":
-            for key in ("good", "total"):
-                found = self.existing_file(options.get(key), f"{keypath}.{key}")
-                if found is not None:
-                    options[key] = found
-        else:
-            path = self.existing_file(path_text, f"{keypath}.path")
-            if path is None:
-                return None
-        for key in ("bearer_token_env", "username_env", "password_env"):
-            env = options.get(key)
-            if env is not None and (not isinstance(env, str) or not ENV_NAME.match(env)):
-                self.problem(f"{keypath}.{key}", "expected the NAME of an environment variable")
-        if "timezone" in options:
-            self.timezone(options["timezone"], f"{keypath}.timezone")
-        for key in ("mapping", "severity_map"):
-            if key in options and not isinstance(options[key], dict):
-                self.problem(f"{keypath}.{key}", f"expected a mapping, got {kind_of(options[key])}")
-        return SourceEntry(
-            kind=kind, format=fmt, path=path, options=options, location=self.where(keypath)
-        )
 
     def policy(self, value: Any) -> Policy:
         data = self.mapping(value, "policy")
@@ -278,15 +195,31 @@ class ConfigChecker(LookChecker):
             refused = check_pattern(pattern)  # the linear-time engine the patterns run in
             if refused is not None:
                 self.problem(f"policy.redact_patterns[{i}]", f"cannot be used: {refused}")
-        seed = self.number(data.get("seed"), "policy.seed", default=defaults.seed, low=0)
+        seed = self.number(
+            data.get("seed"), "policy.seed", default=defaults.seed, low=0, high=2**63, whole=True
+        )
         trials = self.number(
-            data.get("trials"), "policy.trials", default=defaults.trials, low=100, high=10_000_000
+            data.get("trials"),
+            "policy.trials",
+            default=defaults.trials,
+            low=100,
+            high=10_000_000,
+            whole=True,
         )
         due_days = self.number(
-            data.get("decision_due_days"), "policy.decision_due_days", default=14, low=0
+            data.get("decision_due_days"),
+            "policy.decision_due_days",
+            whole=True,
+            default=14,
+            low=0,
+            high=MAX_DECISION_DUE_DAYS,
         )
         action = (
-            self.string(data.get("error_budget_action"), "policy.error_budget_action")
+            self.template(
+                data.get("error_budget_action"),
+                "policy.error_budget_action",
+                ERROR_BUDGET_ACTION_PLACEHOLDERS,
+            )
             or defaults.error_budget_action
         )
         return Policy(
@@ -443,120 +376,15 @@ class ConfigChecker(LookChecker):
             end = self.string(
                 iso_day(raw.get("end")), "policy.baseline.from_incidents.end", required=True
             )
-            if start and end:
+            for key, text in (("start", start), ("end", end)):
+                if text and not _is_iso_day(text):
+                    self.problem(
+                        f"policy.baseline.from_incidents.{key}",
+                        f"expected a date like 2026-01-31, got {shorten(text)!r}",
+                    )
+            if start and end and _is_iso_day(start) and _is_iso_day(end):
                 window = (start, end)
         return Baseline(ttd, ttr, by_severity, by_service, window)
-
-    def delivery(self, value: Any) -> Delivery:
-        data = self.mapping(value, "delivery")
-        self.keys(data, {"email", "schedule", "ledger"}, "delivery")
-        email = self.email(data.get("email")) if data.get("email") is not None else None
-        schedule = None
-        if data.get("schedule") is not None:
-            raw = self.mapping(data.get("schedule"), "delivery.schedule")
-            self.keys(raw, {"cron", "timezone", "period"}, "delivery.schedule")
-            cron = self.string(raw.get("cron"), "delivery.schedule.cron", required=True) or ""
-            if cron:
-                try:
-                    from croniter import croniter
-
-                    croniter(cron)
-                except (ValueError, KeyError) as err:
-                    self.problem("delivery.schedule.cron", f"not a valid cron expression: {err}")
-            tz = self.timezone(raw.get("timezone"), "delivery.schedule.timezone") or "UTC"
-            kind = self.string(raw.get("period"), "delivery.schedule.period") or "month"
-            if kind not in ("month", "quarter", "year", "week"):
-                self.problem(
-                    "delivery.schedule.period",
-                    f"expected month, quarter, year or week, got {kind!r}",
-                )
-            schedule = ScheduleConfig(cron, tz, kind)
-        ledger = None
-        if data.get("ledger") is not None:
-            text = self.string(data.get("ledger"), "delivery.ledger") or ""
-            ledger = Path(text) if Path(text).is_absolute() else self.path.parent / text
-        return Delivery(email=email, schedule=schedule, ledger=ledger)
-
-    def email(self, value: Any) -> EmailConfig | None:
-        data = self.mapping(value, "delivery.email")
-        allowed = {
-            "host",
-            "port",
-            "security",
-            "username",
-            "password_env",
-            "from",
-            "to",
-            "cc",
-            "bcc",
-            "subject",
-            "attempts",
-            "backoff_seconds",
-            "timeout_seconds",
-            "pdf_variant",
-        }
-        self.keys(data, allowed, "delivery.email")
-        host = self.string(data.get("host"), "delivery.email.host", required=True) or ""
-        security = (
-            self.string(data.get("security"), "delivery.email.security", default="starttls")
-            or "starttls"
-        )
-        if security not in ("starttls", "ssl", "none"):
-            self.problem(
-                "delivery.email.security", f"expected starttls, ssl or none, got {security!r}"
-            )
-        default_port = {"starttls": 587, "ssl": 465}.get(security, 25)
-        port = self.number(
-            data.get("port"), "delivery.email.port", default=default_port, low=1, high=65535
-        )
-        password_env = data.get("password_env")
-        if password_env is not None and (
-            not isinstance(password_env, str) or not ENV_NAME.match(password_env)
-        ):
-            self.problem(
-                "delivery.email.password_env",
-                "expected the NAME of an environment variable, not a password",
-            )
-            password_env = None
-        from_addr = self.string(data.get("from"), "delivery.email.from", required=True) or ""
-        to = self.string_list(data.get("to"), "delivery.email.to")
-        if not to:
-            self.problem("delivery.email.to", "at least one recipient is required")
-        for key, addresses in (("from", (from_addr,)), ("to", to)):
-            for address in addresses:
-                if address and "@" not in address:
-                    self.problem(f"delivery.email.{key}", f"{address!r} is not an email address")
-        return EmailConfig(
-            host=host,
-            port=int(port or default_port),
-            security=security,
-            username=self.string(data.get("username"), "delivery.email.username"),
-            password_env=password_env,
-            from_addr=from_addr,
-            to=to,
-            cc=self.string_list(data.get("cc"), "delivery.email.cc"),
-            bcc=self.string_list(data.get("bcc"), "delivery.email.bcc"),
-            subject=self.string(data.get("subject"), "delivery.email.subject") or DEFAULT_SUBJECT,
-            attempts=int(
-                self.number(
-                    data.get("attempts"), "delivery.email.attempts", default=4, low=1, high=20
-                )
-                or 4
-            ),
-            backoff_seconds=self.number(
-                data.get("backoff_seconds"), "delivery.email.backoff_seconds", default=2.0, low=0
-            )
-            or 0.0,
-            timeout_seconds=self.number(
-                data.get("timeout_seconds"),
-                "delivery.email.timeout_seconds",
-                default=30.0,
-                low=0,
-                low_open=True,
-            )
-            or 30.0,
-            pdf_variant=self.pdf_variant(data.get("pdf_variant"), "delivery.email.pdf_variant"),
-        )
 
     def report(self, value: Any) -> Report:
         data = self.mapping(value, "report")
@@ -587,3 +415,14 @@ class ConfigChecker(LookChecker):
             pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
             detail=check_detail(self, data.get("detail")),
         )
+
+
+def _is_iso_day(text: str) -> bool:
+    """A calendar date (2026-01-31) or a date and time in ISO 8601."""
+    import datetime as _datetime
+
+    try:
+        _datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True

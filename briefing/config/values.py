@@ -32,42 +32,19 @@ PAGE1_POLICY_KEYS = (
     "issue_working_day",
 )
 
-METRICS_FORMATS = ("csv", "parquet", "prometheus-json", "prometheus", "duckdb", "sql")
-INCIDENT_FORMATS = ("csv", "json", "pagerduty", "opsgenie", "incidentio", "jira", "duckdb", "sql")
-RISK_FORMATS = ("yaml", "csv")
-CONTROL_FORMATS = ("csv",)
-SLO_FORMATS = ("openslo",)
-SOURCE_FORMATS: dict[str, tuple[str, ...]] = {
-    "slos": SLO_FORMATS,
-    "metrics": METRICS_FORMATS,
-    "incidents": INCIDENT_FORMATS,
-    "risks": RISK_FORMATS,
-    "controls": CONTROL_FORMATS,
-}
-# Keys a source entry may carry besides `path` and `format` (each reader reads its own).
-SOURCE_OPTION_KEYS = frozenset(
-    {
-        "good",
-        "total",
-        "bad",
-        "label",
-        "url",
-        "step",
-        "bearer_token_env",
-        "username_env",
-        "password_env",
-        "verify_tls",
-        "timeout_seconds",
-        "retries",
-        "mapping",
-        "timestamp_format",
-        "timezone",
-        "severity_map",
-        "services",
-        "query",
-        "connect_timeout_seconds",
-    }
+# The placeholders each text template of briefing.yaml may use (checked by validate and build).
+ERROR_BUDGET_ACTION_PLACEHOLDERS = ("service",)
+SUBJECT_PLACEHOLDERS = (
+    "ask",
+    "organization",
+    "period",
+    "period_label",
+    "headline",
+    "figure",
+    "decision",
 )
+MAX_DECISION_DUE_DAYS = 366
+MAX_COST_PER_HOUR = 1e12  # beyond any business; keeps every cost the Monte Carlo adds finite
 
 
 # --------------------------------------------------------------------------- values
@@ -106,7 +83,8 @@ class SourceEntry:
     def display(self) -> str:
         if self.path is not None:
             return str(self.path)
-        return str(self.options.get("url") or self.options.get("good") or self.format)
+        options = self.options
+        return str(options.get("url") or options.get("good") or options.get("bad") or self.format)
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,9 +102,12 @@ def read_password(email: EmailConfig, environ: Mapping[str, str]) -> str | None:
         )
     password = environ.get(email.password_env, "")
     if not password:
+        # the name is not printed: a password written there by mistake would land in logs
         raise BriefingError(
-            f"the environment variable {email.password_env} (delivery.email.password_env) is not set",
-            hint=f"export {email.password_env}=... before running briefing send",
+            "the environment variable that delivery.email.password_env names is not set "
+            "(or is empty)",
+            hint="export that variable with the SMTP password before running briefing send; "
+            "password_env holds the variable's NAME, never the password itself",
         )
     return password
 

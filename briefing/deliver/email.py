@@ -35,6 +35,7 @@ import css_inline
 
 from briefing.config import DEFAULT_SUBJECT, EmailConfig
 from briefing.config.fields import image_media_type
+from briefing.config.values import SUBJECT_PLACEHOLDERS
 from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
@@ -119,8 +120,7 @@ def render_subject(template: str, briefing: Briefing) -> str:
     except (KeyError, IndexError, ValueError) as err:
         raise BriefingError(
             f"delivery.email.subject: cannot fill the template {template!r}: {err}",
-            hint="use only {ask}, {organization}, {period}, {period_label}, {headline}, {figure}, "
-            "{decision}",
+            hint="use only " + ", ".join("{" + name + "}" for name in SUBJECT_PLACEHOLDERS),
         ) from None
     return " ".join(subject.split())  # no line breaks in a header
 

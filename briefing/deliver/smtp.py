@@ -127,6 +127,9 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     if not smtp.has_extn("auth"):
         raise smtplib.SMTPNotSupportedError("the server does not offer AUTH")
     offered = smtp.esmtp_features["auth"].upper().split()
+    if not (username + password).isascii():
+        _login_utf8(smtp, username, password, offered)
+        return
     for mechanism, method in (("PLAIN", smtp.auth_plain), ("LOGIN", smtp.auth_login)):
         if mechanism in offered:
             smtp.user, smtp.password = username, password
@@ -135,6 +138,20 @@ def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
     raise smtplib.SMTPNotSupportedError(
         f"no supported AUTH mechanism (offered: {' '.join(offered)})"
     )
+
+
+def _login_utf8(smtp: smtplib.SMTP, username: str, password: str, offered: list[str]) -> None:
+    """AUTH PLAIN with UTF-8 credentials (RFC 4616); smtplib encodes them as ASCII only."""
+    if "PLAIN" not in offered:
+        raise _Permanent(
+            "the SMTP password or username has non-ASCII characters, which only AUTH PLAIN "
+            f"carries, and the server offers only {' '.join(offered)}",
+            hint="use a password of ASCII characters for this account",
+        )
+    blob = base64.b64encode(f"\0{username}\0{password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {blob}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
 
 
 def _raise_for(code: int, message: bytes | str, step: str, scrub: _Scrubber) -> None:

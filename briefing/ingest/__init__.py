@@ -1,8 +1,7 @@
 """Stage 1, ingest: every configured source -> the canonical tables + `DataQuality`.
 
-Readers are found by (kind, format) in `READERS`; each returns a `Loaded`.
-A source whose reader this version lacks is listed in the briefing's notes as
-not used, never dropped silently.
+Readers are found by (kind, format) in `briefing.formats`, where each format
+is declared once; each returns a `Loaded`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import pandas as pd
 
 from briefing.config import Config, SourceEntry
 from briefing.errors import BriefingError, Location
+from briefing.formats import find_format
 from briefing.ingest.context import Loaded, ReadContext, Reader
 from briefing.ingest.counts import check_total
 from briefing.ingest.overlaps import (
@@ -25,31 +25,12 @@ from briefing.ingest.overlaps import (
     refuse_files_listed_twice,
     refuse_overlapping_metrics,
 )
+from briefing.ingest.risks import refuse_risk_ids_in_two_registers
 from briefing.ingest.tables import check_table, concat_tables
 from briefing.model import FileQuality, Inputs, Period, SloDefinition
 
 log = logging.getLogger(__name__)
 
-READERS: dict[tuple[str, str], str] = {
-    ("metrics", "csv"): "briefing.ingest.metrics_csv:read_metrics_csv",
-    ("metrics", "parquet"): "briefing.ingest.parquet:read_metrics_parquet",
-    ("metrics", "prometheus-json"): "briefing.ingest.prometheus:read_prometheus_json",
-    ("metrics", "prometheus"): "briefing.ingest.prometheus:read_prometheus_api",
-    ("metrics", "duckdb"): "briefing.ingest.duckdb_files:read_metrics_duckdb",
-    ("metrics", "sql"): "briefing.ingest.sql:read_metrics_sql",
-    ("incidents", "csv"): "briefing.ingest.generic:read_incidents_csv",
-    ("incidents", "json"): "briefing.ingest.generic:read_incidents_json",
-    ("incidents", "pagerduty"): "briefing.ingest.pagerduty:read_pagerduty",
-    ("incidents", "opsgenie"): "briefing.ingest.opsgenie:read_opsgenie",
-    ("incidents", "incidentio"): "briefing.ingest.incidentio:read_incidentio",
-    ("incidents", "jira"): "briefing.ingest.jira:read_jira",
-    ("incidents", "duckdb"): "briefing.ingest.duckdb_incidents:read_incidents_duckdb",
-    ("incidents", "sql"): "briefing.ingest.sql:read_incidents_sql",
-    ("slos", "openslo"): "briefing.ingest.openslo:read_openslo",
-    ("risks", "yaml"): "briefing.ingest.risks:read_risks",
-    ("risks", "csv"): "briefing.ingest.risks:read_risks",
-    ("controls", "csv"): "briefing.ingest.controls:read_controls",
-}
 TABLE_OF_KIND = {
     "metrics": "sli",
     "incidents": "incidents",
@@ -58,18 +39,13 @@ TABLE_OF_KIND = {
 }
 
 
-def find_reader(kind: str, fmt: str) -> Reader | None:
-    target = READERS.get((kind, fmt))
-    if target is None:
-        return None
-    module_name, _, function = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        if err.name == module_name:
-            return None
-        raise
-    reader: Reader = getattr(module, function)
+def find_reader(kind: str, fmt: str) -> Reader:
+    """The reader `briefing.formats` declares for this kind and format."""
+    declared = find_format(kind, fmt)
+    if declared is None:
+        raise BriefingError(f"sources.{kind}: no format {fmt!r}")
+    module_name, _, function = declared.reader.partition(":")
+    reader: Reader = getattr(importlib.import_module(module_name), function)
     return reader
 
 
@@ -105,7 +81,7 @@ def ingest(
     notes: list[str] = []
     for kind, table_name in TABLE_OF_KIND.items():
         entries = list(getattr(config.sources, kind))
-        if kind in ("metrics", "controls"):
+        if kind in ("metrics", "controls", "risks"):
             refuse_files_listed_twice(entries, kind)
         parts: list[tuple[SourceEntry, Loaded]] = []
         for entry in entries:
@@ -125,6 +101,8 @@ def ingest(
             )
         if kind == "incidents":
             parts = list(zip([e for e, _ in parts], count_incidents_once(parts), strict=True))
+        if kind == "risks":
+            refuse_risk_ids_in_two_registers(parts)
         for _, loaded in parts:
             frames[table_name].append(loaded.table)
             quality.extend(loaded.quality)
@@ -145,14 +123,6 @@ def ingest(
 
 def _read(entry: SourceEntry, ctx: ReadContext, notes: list[str]) -> Loaded | None:
     reader = find_reader(entry.kind, entry.format)
-    if reader is None:
-        message = (
-            f"sources.{entry.kind}: {entry.display} (format {entry.format}) was not used: "
-            "this version of briefing cannot read that format yet"
-        )
-        log.warning(message)
-        notes.append(message)
-        return None
     log.info("Reading %s (%s, %s)", entry.display, entry.kind, entry.format)
     try:
         loaded = reader(entry, ctx)
@@ -179,4 +149,4 @@ def display_path(path: str, base: Path) -> str:
         return path
 
 
-__all__ = ["Loaded", "ReadContext", "Reader", "READERS", "ingest", "read_slos", "find_reader"]
+__all__ = ["Loaded", "ReadContext", "Reader", "ingest", "read_slos", "find_reader"]

@@ -22,6 +22,7 @@ from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.counts import to_floats
+from briefing.ingest.messages import header_summary
 from briefing.ingest.rows import RowChecks, source_timezone
 from briefing.ingest.tables import conform, normalize_severity
 from briefing.ingest.timestamps import parse_timestamps
@@ -111,7 +112,7 @@ def resolve_columns(
         elif field in required or field in mapping:
             via = f" (mapped from {field!r})" if field in mapping else ""
             raise BriefingError(
-                f"column {theirs!r}{via} not found; the header has: {', '.join(header)}",
+                f"column {theirs!r}{via} not found; {header_summary(header)}",
                 where=Location(path, 1),
                 hint="fix `mapping:` for this source in briefing.yaml"
                 if field in mapping

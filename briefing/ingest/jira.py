@@ -20,6 +20,7 @@ from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import iter_csv_records
 from briefing.ingest.incident_exports import IncidentRows, ServiceMatcher
+from briefing.ingest.messages import header_summary
 from briefing.textfiles import check_size
 
 DEFAULT_TIMESTAMP_FORMAT = "%d/%b/%y %I:%M %p"
@@ -93,7 +94,7 @@ def _columns(header: list[str], mapping: dict[str, Any], path: Any) -> dict[str,
             theirs = str(mapping[field])
             if theirs not in positions:
                 raise BriefingError(
-                    f"column {theirs!r} (mapped from {field!r}) not found; the header has: {', '.join(dict.fromkeys(header))}",
+                    f"column {theirs!r} (mapped from {field!r}) not found; {header_summary(header)}",
                     where=Location(path, 1),
                     hint="fix `mapping:` for this source in briefing.yaml",
                 )

@@ -20,6 +20,7 @@ from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.batches import aggregate_batches
 from briefing.ingest.context import Loaded, ReadContext
+from briefing.ingest.messages import arrow_reason
 from briefing.ingest.metrics_table import METRIC_COLUMNS, check_header, read_metrics_table
 from briefing.textfiles import check_size
 
@@ -67,7 +68,7 @@ def _row_by_row(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
         table = pacsv.read_csv(path, convert_options=loose)
     except pa.ArrowInvalid as err:
         raise BriefingError(
-            f"cannot read as CSV: {err}",
+            f"cannot read as CSV: {arrow_reason(err)}",
             where=Location(path),
             hint="check the delimiter and quoting",
         ) from None

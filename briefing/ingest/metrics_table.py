@@ -20,6 +20,7 @@ from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.counts import check_total, read_counts
+from briefing.ingest.messages import header_summary
 from briefing.ingest.rows import RowChecks, source_timezone
 from briefing.ingest.tables import conform
 from briefing.ingest.timestamps import arrow_timestamps, parse_timestamps
@@ -36,7 +37,7 @@ def check_header(names: Sequence[str], path: Path | str, *, line: int | None = 1
     missing = [c for c in METRIC_COLUMNS if c not in names]
     if missing:
         raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(map(str, names))}",
+            f"missing column(s) {', '.join(missing)}; {header_summary(list(map(str, names)))}",
             where=Location(path, line, None if line else missing[0]),
             hint="metrics files need the columns timestamp,service,good,total",
         )

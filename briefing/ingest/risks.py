@@ -2,9 +2,14 @@
 
 A YAML register is a mapping with a `risks:` list (or a bare list); a CSV has
 one risk a row with the same names (intervals as `ettd_lo,ettd_hi`, values
-before mitigation as `before_ettd_minutes`). Each risk is checked on its own:
-a bad value rejects that risk with its line, field and reason, like a bad row
-of any other file. A register that cannot be read at all is a `BriefingError`.
+before mitigation as `before_ettd_minutes`). A register is written by people,
+and every risk in it is a claim leadership acts on: a bad value is an error,
+not a rejected row. Every problem is listed with its line, the risk's id and
+the field, then the build stops once (exit 1).
+
+Each figure must lie within `BOUNDS`, ranges far wider than any honest
+estimate: beyond them the value is a typo (minutes written as days, a stray
+exponent), and the Monte Carlo would draw from nonsense.
 """
 
 from __future__ import annotations
@@ -20,12 +25,13 @@ import pandas as pd
 import yaml
 
 from briefing.config import SourceEntry
-from briefing.errors import BriefingError, Location
+from briefing.errors import BriefingError, ConfigError, Location
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.generic import iter_csv_records
-from briefing.ingest.tables import MAX_LISTED_REJECTIONS, conform
-from briefing.model import FileQuality, Rejection
-from briefing.textfiles import check_size, parse_yaml
+from briefing.ingest.messages import header_summary
+from briefing.ingest.tables import conform
+from briefing.model import FileQuality
+from briefing.textfiles import check_size, parse_yaml, read_text
 
 POINT_FIELDS = ("ettd_minutes", "ettr_minutes", "impact", "ettf_days")
 # YAML interval key -> (canonical low column, canonical high column)
@@ -40,6 +46,19 @@ KNOWN_KEYS = frozenset({"id", "title", "service", "owner", "before", *POINT_FIEL
 FREE_TEXT_KEYS = frozenset(
     {"description", "notes", "mitigation", "category", "status", "tags", "link"}
 )
+# Inclusive plausible bounds of each figure (the Monte Carlo keeps its draws inside them).
+BOUNDS = {
+    "ettd_minutes": (0.0, 525_960.0),  # a year
+    "ettr_minutes": (0.0, 525_960.0),
+    "impact": (0.0, 1.0),
+    "ettf_days": (0.01, 365_250.0),  # from a quarter of an hour to a thousand years
+}
+BOUND_WORDS = {
+    "ettd_minutes": "0 to 525,960 minutes (a year)",
+    "ettr_minutes": "0 to 525,960 minutes (a year)",
+    "impact": "0..1",
+    "ettf_days": "0.01 days (about 15 minutes) to 365,250 days (a thousand years)",
+}
 MEANING = {
     "ettd_minutes": "minutes until it is noticed",
     "ettr_minutes": "minutes to fix once noticed",
@@ -79,32 +98,49 @@ def read_risks(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     notes: list[str] = []
     records = _csv_records(path) if entry.format == "csv" else _yaml_records(path, notes)
     rows: list[dict[str, Any]] = []
-    rejections: list[Rejection] = []
-    rejected = 0
+    problems: list[tuple[Location, str]] = []
     seen: dict[str, int] = {}
     for record in records:
         try:
             row = _validate(record, ctx.service_ids, seen)
         except _Invalid as problem:
-            rejected += 1
-            if len(rejections) < MAX_LISTED_REJECTIONS:
-                rejections.append(
-                    Rejection(record.line_of(problem.column), problem.column, problem.reason)
-                )
+            problems.append(
+                (Location(path, record.line_of(problem.column), problem.column), problem.reason)
+            )
             continue
         seen[row["id"]] = record.line
         rows.append(row)
+    if problems:
+        raise ConfigError(
+            problems,
+            hint="fix these risks in the register; every risk is a claim the briefing prints",
+        )
     table = conform(pd.DataFrame(rows), "risks") if rows else conform(pd.DataFrame(), "risks")
     quality = FileQuality(
         path=str(path),
         format=entry.format,
         rows_read=len(records),
         rows_used=len(rows),
-        rows_rejected=rejected,
-        rejections=tuple(sorted(rejections, key=lambda r: (r.line or 0, r.column or ""))),
+        rows_rejected=0,
+        rejections=(),
         notes=tuple(notes),
     )
     return Loaded(table=table, quality=(quality,))
+
+
+def refuse_risk_ids_in_two_registers(parts: list[tuple[SourceEntry, Loaded]]) -> None:
+    """A risk id in two registers would be one risk counted twice, or two risks confused."""
+    seen: dict[str, SourceEntry] = {}
+    for entry, loaded in parts:
+        for rid in loaded.table["id"].astype(str):
+            first = seen.get(rid)
+            if first is not None and first is not entry:
+                raise BriefingError(
+                    f"sources.risks: risk id {rid!r} is in {first.display} and in {entry.display}",
+                    where=entry.location,
+                    hint="give every risk one id across all registers, or list each risk once",
+                )
+            seen[rid] = entry
 
 
 # --------------------------------------------------------------------------- validation
@@ -116,7 +152,10 @@ def _number(record: _Record, name: str, value: Any, what: str) -> float:
     if isinstance(value, bool) or value is None:
         raise _Invalid(name, f"risk {rid!r}: {name} must be a number ({what}), got {value!r}")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond any float
+            number = math.inf
     else:
         text = str(value).strip()
         try:
@@ -130,23 +169,32 @@ def _number(record: _Record, name: str, value: Any, what: str) -> float:
     return number
 
 
-def _check_point(record: _Record, name: str, value: float, label: str = "") -> None:
+def _check_point(
+    record: _Record, name: str, value: float, label: str = "", column: str = ""
+) -> None:
     rid = record.values.get("id")
     shown = label or name
-    if name == "impact" and not 0.0 <= value <= 1.0:
+    column = column or shown
+    low, high = BOUNDS[name]
+    if name == "impact" and not low <= value <= high:
         raise _Invalid(
-            label or name,
+            column,
             f"risk {rid!r}: {shown} {value:g} is outside 0..1 ({MEANING['impact']}; 0.5 is half)",
         )
     if name == "ettf_days" and value <= 0:
         raise _Invalid(
-            label or name,
+            column,
             f"risk {rid!r}: {shown} must be more than 0 ({MEANING['ettf_days']}), got {value:g}",
         )
     if name in ("ettd_minutes", "ettr_minutes") and value < 0:
         raise _Invalid(
-            label or name,
+            column,
             f"risk {rid!r}: {shown} must not be negative ({MEANING[name]}), got {value:g}",
+        )
+    if not low <= value <= high:
+        raise _Invalid(
+            column,
+            f"risk {rid!r}: {shown} {value:g} is outside {BOUND_WORDS[name]} ({MEANING[name]})",
         )
 
 
@@ -166,11 +214,18 @@ def _interval(record: _Record, field_name: str, raw: Any) -> tuple[float, float]
         )
     if field_name == "impact_90" and hi > 1:
         raise _Invalid(key, f"risk {rid!r}: {key} high end {hi:g} is above 1 (all users)")
+    figure = field_name.removesuffix("_90")
+    _check_point(record, figure, lo, f"{key} low end", key)
+    _check_point(record, figure, hi, f"{key} high end", key)
     return lo, hi
 
 
 def _validate(record: _Record, services: frozenset[str], seen: Mapping[str, int]) -> dict[str, Any]:
     values = record.values
+    for name in ("id", "title", "service", "owner"):
+        if isinstance(values.get(name), list | dict):
+            rid = values.get("id") if isinstance(values.get("id"), str) else "?"
+            raise _Invalid(name, f"risk {rid!r}: {name} must be text, not a list or mapping")
     rid = _text(values.get("id"))
     if not rid:
         raise _Invalid("id", "risk id is empty; give every risk an id (e.g. R1)")
@@ -234,8 +289,7 @@ def _text(value: Any) -> str:
 
 
 def _yaml_records(path: Path, notes: list[str]) -> list[_Record]:
-    text = path.read_text(encoding="utf-8-sig")
-    root, data = parse_yaml(text, path)
+    root, data = parse_yaml(read_text(path), path)
     items_node: yaml.Node | None = root
     if isinstance(data, dict):
         if "risks" not in data:
@@ -304,7 +358,7 @@ def _csv_records(path: Path) -> list[_Record]:
     missing = [name for name in required if name not in positions]
     if missing:
         raise BriefingError(
-            f"missing column(s) {', '.join(missing)}; the header has: {', '.join(header)}",
+            f"missing column(s) {', '.join(missing)}; {header_summary(header)}",
             where=Location(path, 1),
             hint="a risk register CSV needs id,title,service,ettd_minutes,ettr_minutes,impact,ettf_days",
         )

@@ -115,7 +115,8 @@ def run_query(
         raise BriefingError(
             f"{about}: {secret.mask(str(err))}",
             where=entry.location,
-            hint="install the SQLAlchemy dialect and driver of this database",
+            hint="install the SQLAlchemy dialect and driver of this database "
+            "(e.g. trino[sqlalchemy], clickhouse-sqlalchemy, sqlalchemy-bigquery)",
         ) from None
     params = {"start": window[0], "end": window[1]}
     last_error = ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefing.atomic import make_folder, write_atomic
 from briefing.render.templates import Look, environment, render_template
 from briefing.translate.export import page_items, render_glossary_markdown
 from briefing.translate.glossary import Glossary
@@ -51,6 +52,5 @@ def write_glossary(
 ) -> Path:
     """Render and write the page to `out` (parent folders are created)."""
     text = render_glossary(glossary, fmt, title=title, look=look)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8", newline="\n")
-    return out
+    make_folder(out.parent, what="folder of the glossary page")
+    return write_atomic(out, text)

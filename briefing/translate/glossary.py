@@ -91,7 +91,7 @@ class Glossary:
     def suggest(self, word: str, n: int = 3) -> list[str]:
         """Up to `n` terms that look like `word`, best first (for "did you mean")."""
         key = normalize_term(word)
-        if not key:
+        if not key or len(key) > 4 * MAX_NAME_CHARS:  # no term is that long; keep this linear
             return []
         scored: dict[str, float] = {}
         for entry in self.entries:

@@ -47,10 +47,14 @@ def write_config(
     services: str = SERVICES_YAML,
     timezone: bool = True,
 ) -> Config:
-    """A briefing.yaml for October 2026 with `sources:` as given (YAML text indented by two)."""
+    """A briefing.yaml for October 2026 with `sources:` as given (YAML text indented by two).
+
+    Its sources may name the test data where it lies, outside `folder`.
+    """
     zone = "timezone: UTC\n" if timezone else ""
     text = (
         f"organization: Example Corp\ncurrency: EUR\n{zone}period: 2026-10\n"
+        "allow_outside_paths: true\n"
         f"services:\n{services}sources:\n{sources}{extra}"
     )
     path = folder / "briefing.yaml"

@@ -1,4 +1,5 @@
-"""The risk register reader: YAML and CSV, every field checked, each bad risk rejected with its line."""
+"""The risk register reader: YAML and CSV, every field checked; a bad risk is an error naming
+the file, line, risk id and field (every problem listed at once)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from briefing.config import load_config
-from briefing.errors import BriefingError
+from briefing.errors import BriefingError, ConfigError
 from briefing.ingest import ingest
 from briefing.ingest.context import ReadContext
 from briefing.ingest.risks import read_risks
@@ -90,6 +91,14 @@ def test_yaml_register_reads_every_field(tmp_path: Path) -> None:
     assert pd.isna(r2["owner"])
 
 
+def problems_of(tmp_path: Path, name: str, text: str) -> list[tuple[int | None, object, str]]:
+    with pytest.raises(ConfigError) as caught:
+        load(tmp_path, name, text)
+    for where, _ in caught.value.problems:
+        assert where.path == tmp_path / name
+    return [(where.line, where.column, message) for where, message in caught.value.problems]
+
+
 @pytest.mark.parametrize(
     ("field_line", "line", "column", "reason"),
     [
@@ -116,9 +125,35 @@ def test_yaml_register_reads_every_field(tmp_path: Path) -> None:
             "before.impact",
             "risk 'R9': before.impact 2 is outside 0..1",
         ),
+        # extreme but finite: outside the documented bounds, never handed to the Monte Carlo
+        (
+            "    ettf_days: 1.0e-20",
+            8,
+            "ettf_days",
+            "risk 'R9': ettf_days 1e-20 is outside 0.01 days (about 15 minutes) to 365,250 days",
+        ),
+        (
+            "    ettr_minutes: 1.0e308",
+            6,
+            "ettr_minutes",
+            "risk 'R9': ettr_minutes 1e+308 is outside 0 to 525,960 minutes (a year)",
+        ),
+        (
+            "    ettf_days_90: [1.0e-300, 1.0e300]",
+            9,
+            "ettf_days_90",
+            "risk 'R9': ettf_days_90 low end 1e-300 is outside 0.01 days",
+        ),
+        (
+            "    ettd_minutes_90: [5, 1.0e300]",
+            9,
+            "ettd_minutes_90",
+            "risk 'R9': ettd_minutes_90 high end 1e+300 is outside 0 to 525,960 minutes",
+        ),
+        ("    owner: [a, b]", 9, "owner", "risk 'R9': owner must be text, not a list"),
     ],
 )
-def test_yaml_bad_value_rejects_the_risk_naming_id_field_and_line(
+def test_yaml_bad_value_is_an_error_naming_id_field_and_line(
     tmp_path: Path, field_line: str, line: int, column: str, reason: str
 ) -> None:
     # lines: 1 risks, 2 "- id", 3 service, 4 title, 5 ettd, 6 ettr, 7 impact, 8 ettf, 9 extra
@@ -143,13 +178,9 @@ def test_yaml_bad_value_rejects_the_risk_naming_id_field_and_line(
     body += [
         "  - {id: R10, service: checkout, ettd_minutes: 1, ettr_minutes: 2, impact: 1, ettf_days: 3}"
     ]
-    table, quality = load(tmp_path, "risks.yaml", "\n".join(body) + "\n")
-    assert list(table["id"]) == ["R10"]
-    assert quality.rows_rejected == 1
-    (rejection,) = quality.rejections
-    assert (rejection.line, rejection.column) == (line, column)
-    assert rejection.reason.startswith(reason)
-    assert quality.path.endswith("risks.yaml")
+    ((got_line, got_column, message),) = problems_of(tmp_path, "risks.yaml", "\n".join(body) + "\n")
+    assert (got_line, got_column) == (line, column)
+    assert message.startswith(reason)
 
 
 def test_yaml_unknown_service_and_duplicate_id(tmp_path: Path) -> None:
@@ -161,10 +192,7 @@ risks:
   - {id: R3, ettd_minutes: 1, ettr_minutes: 2, impact: 1, ettf_days: 3}
   - {id: R4, service: payments, ettd_minutes: 1, ettr_minutes: 2, impact: 1}
 """
-    table, quality = load(tmp_path, "risks.yaml", text)
-    assert list(table["id"]) == ["R1"]
-    reasons = [(r.line, r.column, r.reason) for r in quality.rejections]
-    assert reasons == [
+    assert problems_of(tmp_path, "risks.yaml", text) == [
         (
             3,
             "service",
@@ -228,21 +256,12 @@ R6,Elsewhere,shipping,10,40,0.5,60,,,,,,,
 """
 
 
-def test_csv_register_rows_and_rejections_by_physical_line(tmp_path: Path) -> None:
-    table, quality = load(tmp_path, "risks.csv", CSV)
-    assert list(table["id"]) == ["R1"]
-    r1 = table.iloc[0]
-    assert (r1["ettd_lo"], r1["ettd_hi"], r1["ettf_lo"], r1["ettf_hi"], r1["before_ettf_days"]) == (
-        5,
-        20,
-        30,
-        120,
-        30,
-    )
-    assert r1["owner"] == "Head of Commerce"
-    assert (quality.rows_read, quality.rows_used, quality.rows_rejected) == (6, 1, 5)
+def test_csv_register_rows_and_problems_by_physical_line(tmp_path: Path) -> None:
     # R1 takes lines 2-3 (a quoted newline), so R2 is on line 4
-    got = [(r.line, r.column, r.reason.split(" (")[0]) for r in quality.rejections]
+    got = [
+        (line, column, message.split(" (")[0])
+        for line, column, message in problems_of(tmp_path, "risks.csv", CSV)
+    ]
     assert got == [
         (4, "impact", "risk 'R2': impact 1.2 is outside 0..1"),
         (
@@ -254,6 +273,19 @@ def test_csv_register_rows_and_rejections_by_physical_line(tmp_path: Path) -> No
         (7, "ettf_days", "risk 'R5': ettf_days must be more than 0"),
         (8, "service", "risk 'R6': service 'shipping' is not in briefing.yaml services"),
     ]
+    good = "\n".join(CSV.splitlines()[:3]) + "\n"
+    table, quality = load(tmp_path, "risks.csv", good)
+    assert list(table["id"]) == ["R1"]
+    r1 = table.iloc[0]
+    assert (r1["ettd_lo"], r1["ettd_hi"], r1["ettf_lo"], r1["ettf_hi"], r1["before_ettf_days"]) == (
+        5,
+        20,
+        30,
+        120,
+        30,
+    )
+    assert r1["owner"] == "Head of Commerce"
+    assert (quality.rows_read, quality.rows_used, quality.rows_rejected) == (1, 1, 0)
 
 
 def test_csv_missing_column_is_one_error(tmp_path: Path) -> None:
@@ -276,3 +308,86 @@ def test_sample_register_loads_whole() -> None:
     assert list(inputs.risks["id"]) == [f"R{i}" for i in range(1, 9)]
     r1 = inputs.risks.set_index("id").loc["R1"]
     assert (r1["ettr_minutes"], r1["before_ettr_minutes"], r1["ettf_lo"]) == (40, 90, 30)
+
+
+def test_an_alias_bomb_as_a_risk_title_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    text = 'x: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    previous = "a"
+    for name in "bcdefgh":
+        text += f"y{name}: &{name} [" + ",".join([f"*{previous}"] * 9) + "]\n"
+        previous = name
+    text += (
+        f"risks:\n  - id: R1\n    title: *{previous}\n    service: checkout\n"
+        "    ettd_minutes: 10\n    ettr_minutes: 20\n    impact: 0.5\n    ettf_days: 100\n"
+    )
+    with pytest.raises(BriefingError) as caught:
+        load(tmp_path, "risks.yaml", text)
+    # levels a..e as in tests/test_textfiles.py: the aliases of line yf (6) cross the bound
+    assert caught.value.where is not None
+    assert (caught.value.where.path, caught.value.where.line) == (tmp_path / "risks.yaml", 6)
+    assert "aliases" in caught.value.message
+
+
+def test_a_rejected_risk_stops_the_build_with_exit_1(tmp_path: Path) -> None:
+    """The sample with R1's ettf_days set to 0: exit 1 naming file, line, risk and field."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from briefing.cli import cli
+
+    workspace = tmp_path / "ws"
+    shutil.copytree(SAMPLE.parent, workspace)
+    register = workspace / "risks.yaml"
+    text = register.read_text(encoding="utf-8")
+    register.write_text(text.replace("ettf_days: 60", "ettf_days: 0", 1), encoding="utf-8")
+    line = text.split("ettf_days: 60")[0].count("\n") + 1
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--config",
+            str(workspace / "briefing.yaml"),
+            "--format",
+            "json",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 1
+    assert f"{register}:{line}:ettf_days: risk 'R1': ettf_days must be more than 0" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_risk_id_in_two_registers_is_an_error_naming_both(tmp_path: Path) -> None:
+    one = "risks:\n  - {id: R1, service: checkout, ettd_minutes: 1, ettr_minutes: 2, impact: 1, ettf_days: 3}\n"
+    (tmp_path / "a.yaml").write_text(one, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(one.replace("checkout", "payments"), encoding="utf-8")
+    (tmp_path / "briefing.yaml").write_text(
+        "organization: Example Corp\nperiod: 2026-10\nservices:\n"
+        "  - {id: checkout, objective: 0.999, cost_of_downtime_per_hour: 42000}\n"
+        "  - {id: payments, objective: 0.9995, cost_of_downtime_per_hour: 60000}\n"
+        "sources:\n  risks: [{path: a.yaml}, {path: b.yaml}]\n",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "briefing.yaml")
+    with pytest.raises(BriefingError) as caught:
+        ingest(config, Period(2026, 10))
+    assert "risk id 'R1' is in" in caught.value.message
+    assert "a.yaml" in caught.value.message
+    assert "b.yaml" in caught.value.message
+    assert caught.value.where == config.sources.risks[1].location
+
+
+def test_the_same_register_listed_twice_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text("risks:\n", encoding="utf-8")
+    (tmp_path / "briefing.yaml").write_text(
+        "organization: Example Corp\nperiod: 2026-10\nservices:\n"
+        "  - {id: checkout, objective: 0.999, cost_of_downtime_per_hour: 42000}\n"
+        "sources:\n  risks: [{path: r.yaml}, {path: ./r.yaml}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BriefingError) as caught:
+        ingest(load_config(tmp_path / "briefing.yaml"), Period(2026, 10))
+    assert "already listed" in caught.value.message

@@ -39,6 +39,12 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def _without_footnote_calls(text: str) -> str:
+    """Words only: digits (plain or superscript) right after a letter are footnote calls."""
+    calls = re.sub(r"(?<=[^\W\d_])\s?[0-9\u00b9\u00b2\u00b3\u2070-\u2079]+\b", "", text)
+    return _flat(calls)
+
+
 class _Links(HTMLParser):
     """Every URL-bearing attribute and every tag, to check the page parses and fetches nothing."""
 
@@ -62,10 +68,12 @@ def test_pdf_page_1_shows_headline_number_and_decision(outputs: dict[str, bytes]
     page1 = _flat(reader.pages[0].extract_text())
     # headline value -0.42 of the allowance left -> 1 - (-0.42) = 1.42 used -> "142%"
     assert "142%" in page1
-    assert _flat(
+    # the footnote call after a glossary term may be extracted glued to it ("allowance1"),
+    # spaced or superscript, by the PDF library's version: compare without the calls
+    assert _without_footnote_calls(
         "Freeze feature releases for Online checkout until its downtime allowance recovers, "
         "and fund a backup payment provider."
-    ) in page1.replace("allowance1", "allowance")  # footnote call may stick to the word
+    ) in _without_footnote_calls(page1)
     assert "Head of Commerce Engineering" in page1
     assert "15 November 2026" in page1  # due 2026-11-15, en_GB long date
     assert f"Page 1 of {len(reader.pages)}" in page1
