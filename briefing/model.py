@@ -99,6 +99,7 @@ class Inputs:
     data_quality: DataQuality
     slos: tuple[SloDefinition, ...] = ()
     notes: tuple[str, ...] = ()  # what the briefing must say it assumed or did not use
+    commentary: Commentary | None = None  # the author's note for the period, if written
 
 
 # --------------------------------------------------------------------------- compute -> render
@@ -419,6 +420,97 @@ class GroupSummary:
     worst_service: str | None  # id: the highest downtime cost x tier weight in the unit
 
 
+# --------------------------------------------------------------------------- history
+
+
+@dataclass(frozen=True, slots=True)
+class Commentary:
+    """The author's note for a period: `commentary/<label>.md` beside the config."""
+
+    path: str  # as the briefing prints it (relative to the config's folder)
+    markdown: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryService:
+    """One service in one period of the trend (None where the figure is unknown)."""
+
+    id: str
+    budget_consumed: float | None
+    downtime_cost: float | None
+    incidents: int | None
+    complete: bool | None = None  # as services[].complete; None where the store lacks it
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    """One period of the trend; `services` is empty where neither the exports nor the
+    history store have the period (a gap, never a zero)."""
+
+    period: str
+    services: tuple[HistoryService, ...]
+    headline_value: float | None  # this briefing's headline measure in that period
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """What became of a period's decision (`briefing decision record`)."""
+
+    outcome: str  # accepted | declined | deferred | done
+    note: str | None
+    by: str | None
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPeriod:
+    """A built period as the history store keeps it."""
+
+    period: str
+    built_at: str
+    source: str  # build | backfill
+    input_hash: str
+    headline_kind: str
+    headline_value: float
+    headline_unit: str
+    headline_service: str | None
+    headline_text: str
+    decision: str
+    decision_owner: str
+    decision_due: str
+    downtime_cost: float | None
+    incidents: int
+    loss_avoided: float
+    risk_exposure: float  # yearly cost of the risks that needed action then
+    services: tuple[HistoryService, ...] = ()
+    outcome: DecisionRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """Last period's decision and the measure it was about, before and after (compute)."""
+
+    period: str
+    decision: str
+    outcome: DecisionRecord
+    measure: str  # the headline kind it was about: budget_exhausted | risk_exposure | loss_avoided
+    service: str | None
+    before: float | None  # in that measure's unit: allowance used, or money
+    after: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousDecision:
+    """Last period's decision as page 1 prints it (JSON `previous_decision`)."""
+
+    period: str
+    decision: str
+    outcome: str
+    note: str | None
+    by: str | None
+    effect: str
+
+
 @dataclass(frozen=True, slots=True)
 class Findings:
     """Everything compute worked out, before words are chosen."""
@@ -437,6 +529,10 @@ class Findings:
     groups: tuple[GroupSummary, ...] = ()
     group: str | None = None  # the unit a unit's own briefing covers; None: the organisation
     unrecorded_failures: tuple[UnrecordedFailure, ...] = ()
+    history: tuple[HistoryPoint, ...] = ()
+    follow_up: FollowUp | None = None
+    commentary: Commentary | None = None
+    history_differs: tuple[str, ...] = ()  # periods whose stored figures the exports revise
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,3 +568,6 @@ class Briefing:
     groups: tuple[GroupSummary, ...] = ()
     group: str | None = None  # the unit this briefing covers; None: the whole organisation
     unrecorded_failures: tuple[UnrecordedFailure, ...] = ()
+    history: tuple[HistoryPoint, ...] = ()
+    previous_decision: PreviousDecision | None = None
+    commentary: str | None = None  # the author's note, as Markdown source

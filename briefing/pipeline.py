@@ -18,11 +18,14 @@ from pathlib import Path
 from briefing import __version__
 from briefing.atomic import make_folder, write_atomic
 from briefing.compute import compute
+from briefing.compute.trend import compute_trend, trend_periods, trend_start
 from briefing.config import Config
 from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.formats import KINDS, find_format
+from briefing.history import fingerprint, load_stored
 from briefing.ingest import ingest, read_slos
+from briefing.ingest.commentary import commentary_path
 from briefing.ingest.scope import check_slugs, check_unit, scope_to_unit, slug, unit_names
 from briefing.model import Briefing, DataQuality, Inputs, Period
 from briefing.periods import as_kind
@@ -104,7 +107,7 @@ def read_inputs(
     log.info("Step 1/4 - Reading inputs")
     step("Reading inputs")
     slos, slo_quality, slo_notes = read_slos(config, period)
-    inputs = ingest(config, period, slos=slos, progress=progress)
+    inputs = ingest(config, period, slos=slos, progress=progress, first=trend_start(period))
     if slo_quality or slo_notes:
         from dataclasses import replace
 
@@ -130,8 +133,14 @@ def briefing_from_inputs(
     allow_incomplete: bool = False,
     issued: date | None = None,
 ) -> Briefing:
-    """Stages 2-3 over inputs already read: the organisation's, or one unit's with `group`."""
+    """Stages 2-3 over inputs already read: the organisation's, or one unit's with `group`.
+
+    The organisation's briefing reads the history store for its trend and last period's
+    decision; a unit's takes its trend from the inputs alone (the store keeps the
+    organisation's periods)."""
     step = progress or (lambda message: None)
+    earlier = [p.label for p in trend_periods(period)[:-1]]
+    stored = load_stored(config, earlier) if group is None else {}
     if group is not None:
         config, inputs = scope_to_unit(config, inputs, group)
     log.info("Step 2/4 - Computing%s", f" ({group})" if group else "")
@@ -139,6 +148,7 @@ def briefing_from_inputs(
     findings = compute(
         inputs, config, period, now=now, allow_incomplete=allow_incomplete, issued=issued
     )
+    findings = compute_trend(inputs, config, period, findings, stored)
     if group is not None:
         findings = replace(findings, group=group)
     log.info("Step 3/4 - Translating")
@@ -281,7 +291,8 @@ def finish(
         look=Look.of(config.report),
         pdf_variant=pdf_variant or config.report.pdf_variant,
     )
-    warnings = tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
+    warnings = tuple(lint_commentary(briefing, config, glossary, strict=strict))
+    warnings += tuple(lint_executive_pages(outputs.get("html"), glossary, strict=strict))
     outputs = {k: v for k, v in outputs.items() if k in formats}
     files: dict[str, Path] = {}
     if out_dir is not None:
@@ -312,6 +323,39 @@ def lint_executive_pages(html: bytes | None, glossary: Glossary, *, strict: bool
     return messages
 
 
+def lint_commentary(
+    briefing: Briefing, config: Config, glossary: Glossary, *, strict: bool
+) -> list[str]:
+    """The author's note, linted like page 1 by its own file's lines: warnings, fatal with --strict."""
+    if briefing.commentary is None:
+        return []
+    from briefing.translate.lint import find_jargon
+
+    path = commentary_path(config, Period.parse(briefing.period.label))
+    findings = find_jargon(briefing.commentary, glossary)
+    messages = [
+        f"the author's note prints jargon {f.word!r} bare; say {f.suggestion!r} instead"
+        if f.kind == "bare_jargon"
+        else f"the author's note prints {f.word!r}, a technical word with no glossary entry"
+        for f in findings
+    ]
+    name = f"{path.parent.name}/{path.name}"
+    shown = [
+        f"{name}:{f.line}:{f.column}: {message}"
+        for f, message in zip(findings, messages, strict=True)
+    ]
+    for message in shown:
+        log.warning(message)
+    if strict and findings:
+        raise BriefingError(
+            messages[0],
+            where=Location(path, findings[0].line, findings[0].column),
+            hint="reword the note in business words (see briefing glossary lookup TERM), "
+            "or build without --strict",
+        )
+    return shown
+
+
 def executive_part(html: str) -> str:
     """The executive pages of the rendered HTML (between the exec markers), else all of it."""
     start, end = html.find("<!-- exec:start -->"), html.find("<!-- exec:end -->")
@@ -338,10 +382,25 @@ def write_outputs(
     }
 
 
-def input_hash(config: Config, period: Period) -> str:
-    """sha256 over the version, period, config and every input file: same inputs, same hash."""
+def input_hash(config: Config, period: Period, *, sources: str | None = None) -> str:
+    """sha256 over the version, period, config, every input file, the period's note and
+    the stored periods the briefing reads: same inputs, same hash. `sources` is
+    `sources_digest(config)` when the caller has it already (a backfill hashes once)."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}\n{period.label}\n".encode())
+    digest.update((sources or sources_digest(config)).encode())
+    note = commentary_path(config, period)
+    if note.is_file():
+        digest.update(note.read_bytes())
+    # the stored periods the trend and last period's decision read (not this period's own row)
+    earlier = [p.label for p in trend_periods(period)[:-1]]
+    digest.update(fingerprint(load_stored(config, earlier)).encode())
+    return digest.hexdigest()
+
+
+def sources_digest(config: Config) -> str:
+    """sha256 over the config, the glossaries and every input file."""
+    digest = hashlib.sha256()
     paths: list[Path] = [config.path, *config.glossary]
     for kind in KINDS:
         for entry in getattr(config.sources, kind):

@@ -1,11 +1,16 @@
 """Write the sample workspace shipped in `briefing/samples/`.
 
-Northwind Outfitters, a fictional online retailer: five services, three months
-of per-minute SLI counts (August to October 2026), the incidents behind the bad
-minutes, a risk register and the controls that prevented events. The data is
-built so that the October 2026 briefing has something to say: online checkout
-exhausts its error budget, card payments is at risk, product search has plenty
-to spare.
+Northwind Outfitters, a fictional online retailer: five services, thirteen months
+of SLI counts (hourly from October 2025 to July 2026, per minute from August to
+October 2026), the incidents behind the bad requests, a risk register and the
+controls that prevented events. The data is built so that the October 2026
+briefing has something to say: online checkout exhausts its error budget, card
+payments is at risk, product search has plenty to spare; and so that its trend
+has a history: card payments ran out on Black Friday, customer sign-in in
+January, online checkout already once in March.
+
+The last three months are drawn exactly as before the hourly months were added
+(their own random stream), so the October 2026 figures do not move.
 
 Seeded and deterministic: running it twice writes byte-identical files (the
 gzip header carries no name and no time).
@@ -30,7 +35,9 @@ import pandas as pd
 log = logging.getLogger("make_sample")
 
 SEED = 20261031
+PAST_SEED = SEED + 1  # the hourly months draw from their own stream
 TIMEZONE = "Europe/Amsterdam"
+FIRST_HOUR = "2025-09-30T22:00:00Z"  # local midnight starting 1 October 2025 (summer time)
 FIRST_MINUTE = "2026-08-01T00:00:00Z"
 END_MINUTE = "2026-11-01T00:00:00Z"  # exclusive
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "briefing" / "samples"
@@ -68,7 +75,54 @@ WEEKEND_FACTOR = 1.12
 # id, service, title, severity, started_at, detected_at, resolved_at, impact
 # (UTC; "" = not given). Titles are as people typed them, personal data included:
 # the briefing must redact it.
-INCIDENTS = (
+PAST_INCIDENTS = (
+    # October 2025 to July 2026 (hourly data): mostly quiet months, three that used it all
+    ("INC-0951", "search", "Search suggestions slow after index rebuild", "SEV3",
+     "2025-10-09T12:10Z", "2025-10-09T12:40Z", "2025-10-09T14:00Z", "0.08"),
+    ("INC-0952", "catalog", "Product images slow to load", "SEV4",
+     "2025-10-21T09:15Z", "2025-10-21T09:55Z", "2025-10-21T11:30Z", "0.02"),
+    ("INC-0953", "checkout", "Basket page slow under heavy traffic", "SEV3",
+     "2025-11-12T14:00Z", "2025-11-12T14:35Z", "2025-11-12T15:20Z", "0.05"),
+    # Black Friday: card payments uses more than its whole allowance in 45 minutes
+    ("INC-0954", "payments", "Payment provider outage on Black Friday", "SEV1",
+     "2025-11-28T18:20Z", "2025-11-28T18:42Z", "2025-11-28T19:05Z", "0.30"),
+    ("INC-0955", "search", "Search overloaded by Black Friday traffic", "SEV2",
+     "2025-11-28T19:00Z", "2025-11-28T19:20Z", "2025-11-28T20:10Z", "0.15"),
+    ("INC-0956", "accounts", "Sign-in codes by text message delayed", "SEV3",
+     "2025-12-04T08:10Z", "2025-12-04T08:50Z", "2025-12-04T10:05Z", "0.06"),
+    ("INC-0957", "search", "Search degraded during peak holiday shopping", "SEV2",
+     "2025-12-15T12:00Z", "2025-12-15T12:45Z", "2025-12-15T16:00Z", "0.50"),
+    ("INC-0958", "accounts", "Identity provider outage: customers could not sign in", "SEV1",
+     "2026-01-13T07:40Z", "2026-01-13T08:02Z", "2026-01-13T08:35Z", "0.90"),
+    ("INC-0959", "catalog", "Prices missing on some product pages", "SEV3",
+     "2026-01-22T10:00Z", "2026-01-22T10:30Z", "2026-01-22T11:15Z", "0.05"),
+    ("INC-0960", "checkout", "Address lookup failing in checkout", "SEV3",
+     "2026-02-10T11:30Z", "2026-02-10T12:00Z", "2026-02-10T13:10Z", "0.06"),
+    ("INC-0961", "search", "Search filters ignored after a release", "SEV4",
+     "2026-02-19T15:00Z", "2026-02-19T15:50Z", "2026-02-19T17:30Z", "0.03"),
+    ("INC-0962", "checkout", "Checkout errors after a faulty release", "SEV1",
+     "2026-03-17T18:05Z", "2026-03-17T18:30Z", "2026-03-17T19:15Z", "0.40"),
+    ("INC-0963", "payments", "Refunds delayed at the acquiring bank", "SEV4",
+     "2026-03-24T09:00Z", "2026-03-24T10:10Z", "2026-03-24T12:00Z", "0.01"),
+    ("INC-0964", "catalog", "Product pages slow after database upgrade", "SEV2",
+     "2026-04-08T12:20Z", "2026-04-08T12:50Z", "2026-04-08T14:05Z", "0.10"),
+    ("INC-0965", "accounts", "Password reset page erroring", "SEV3",
+     "2026-04-27T16:00Z", "2026-04-27T16:35Z", "2026-04-27T17:10Z", "0.05"),
+    ("INC-0966", "catalog", "Product pages down in some countries after a CDN change", "SEV2",
+     "2026-05-12T09:40Z", "2026-05-12T10:10Z", "2026-05-12T11:25Z", "0.25"),
+    ("INC-0967", "checkout", "Discount codes not applied", "SEV3",
+     "2026-05-20T13:15Z", "2026-05-20T13:45Z", "2026-05-20T14:30Z", "0.05"),
+    ("INC-0968", "payments", "Card payments slow at one acquirer", "SEV3",
+     "2026-06-09T17:10Z", "2026-06-09T17:40Z", "2026-06-09T18:25Z", "0.05"),
+    ("INC-0969", "search", "Search index lagging behind stock levels", "SEV4",
+     "2026-06-23T08:00Z", "2026-06-23T09:10Z", "2026-06-23T11:00Z", "0.02"),
+    ("INC-0970", "accounts", "Sign-in page slow after certificate rotation", "SEV3",
+     "2026-07-07T06:30Z", "2026-07-07T07:05Z", "2026-07-07T07:50Z", "0.08"),
+    ("INC-0971", "checkout", "Delivery dates wrong in checkout", "SEV4",
+     "2026-07-21T12:00Z", "2026-07-21T12:40Z", "2026-07-21T13:30Z", "0.02"),
+)  # fmt: skip
+
+RECENT_INCIDENTS = (
     # August: an ordinary month, detection and repair at the old pace
     ("INC-1001", "checkout", "Basket totals wrong for multi-currency carts", "SEV3",
      "2026-08-04T13:10Z", "2026-08-04T13:42Z", "2026-08-04T15:05Z", "0.04"),
@@ -125,6 +179,7 @@ INCIDENTS = (
     ("INC-1025", "search", "Search node 10.20.30.40 out of disk; index lagging", "SEV3",
      "2026-10-27T10:05Z", "2026-10-27T10:14Z", "2026-10-27T10:50Z", "0.05"),
 )  # fmt: skip
+INCIDENTS = PAST_INCIDENTS + RECENT_INCIDENTS
 
 INCIDENT_COLUMNS = (
     "id", "service", "title", "severity", "started_at", "detected_at", "resolved_at", "impact",
@@ -133,6 +188,7 @@ INCIDENT_COLUMNS = (
 
 # The registered risk an incident's review tied it to (the rest match none).
 INCIDENT_RISKS = {
+    "INC-0954": "R2", "INC-0958": "R8", "INC-0962": "R1", "INC-0966": "R7",
     "INC-1004": "R7", "INC-1012": "R3", "INC-1020": "R2", "INC-1022": "R1", "INC-1025": "R6",
 }  # fmt: skip
 
@@ -167,7 +223,8 @@ def main() -> None:
 def write_sample(out: Path) -> None:
     """Write every file of the sample workspace into `out`."""
     (out / "exports").mkdir(parents=True, exist_ok=True)
-    sli = make_sli(np.random.default_rng(SEED))
+    past = make_hourly_sli(np.random.default_rng(PAST_SEED))
+    sli = pd.concat([past, make_sli(np.random.default_rng(SEED))], ignore_index=True)
     body = sli.to_csv(index=False, lineterminator="\n").encode("ascii")
     (out / "exports" / "sli.csv.gz").write_bytes(gzip.compress(body, compresslevel=9, mtime=0))
     incidents = tuple(
@@ -180,9 +237,11 @@ def write_sample(out: Path) -> None:
     (out / "risks.yaml").write_text(RISKS_YAML, "utf-8")
     (out / "briefing.yaml").write_text(briefing_yaml(), "utf-8")
     (out / "README.md").write_text(README, "utf-8")
+    (out / "commentary").mkdir(exist_ok=True)
+    (out / "commentary" / "2026-10.md").write_text(COMMENTARY, "utf-8")
     log.info("wrote %s (%d SLI rows)", out, len(sli))
-    for month in ("2026-08", "2026-09", "2026-10"):
-        log.info("%s: %s", month, _budget_summary(sli, month))
+    for month in pd.period_range("2025-10", "2026-10", freq="M"):
+        log.info("%s: %s", month, _budget_summary(sli, str(month)))
 
 
 def make_sli(rng: np.random.Generator) -> pd.DataFrame:
@@ -211,10 +270,54 @@ def make_sli(rng: np.random.Generator) -> pd.DataFrame:
     return frame.iloc[order].reset_index(drop=True)  # by minute, then service
 
 
+def make_hourly_sli(rng: np.random.Generator) -> pd.DataFrame:
+    """Hourly good/total from FIRST_HOUR to FIRST_MINUTE, incidents included (a past month
+    needs no finer buckets: its allowance is a sum over the month)."""
+    hours = pd.date_range(FIRST_HOUR, FIRST_MINUTE, freq="h", inclusive="left")
+    local = hours.tz_convert(TIMEZONE)
+    middle = local.hour.to_numpy() + 0.5
+    shape = np.interp(middle, np.arange(25), (*HOURLY_SHAPE, HOURLY_SHAPE[0]))
+    shape = shape * np.where(local.day_of_week.to_numpy() >= 5, WEEKEND_FACTOR, 1.0)
+    day = (hours - hours[0]).days.to_numpy()
+    stamps = hours.strftime("%Y-%m-%dT%H:%M:%SZ").to_numpy()
+    columns: dict[str, list[np.ndarray]] = {"timestamp": [], "service": [], "good": [], "total": []}
+    for service in SERVICES:
+        daily = rng.lognormal(0.0, 0.05, size=day.max() + 1)[day]
+        total = rng.poisson(service.peak_per_minute * 60 * shape * daily)
+        bad = rng.binomial(total, service.background_error_rate)
+        impact = _hourly_impact(service.id, hours)
+        hit = impact > 0
+        bad[hit] += rng.binomial(total[hit] - bad[hit], impact[hit])
+        columns["timestamp"].append(stamps)
+        columns["service"].append(np.full(len(hours), service.id, dtype=object))
+        columns["good"].append(total - bad)
+        columns["total"].append(total)
+    frame = pd.DataFrame({k: np.concatenate(v) for k, v in columns.items()})
+    order = np.arange(len(hours) * len(SERVICES)).reshape(len(SERVICES), -1).T.ravel()
+    return frame.iloc[order].reset_index(drop=True)  # by hour, then service
+
+
+def _hourly_impact(service_id: str, hours: pd.DatetimeIndex) -> np.ndarray:
+    """Share of an hour's requests failing: each incident's impact times the part of the
+    hour it covers (past incidents of one service never overlap)."""
+    impact = np.zeros(len(hours))
+    for _id, service, _title, severity, started, _detected, resolved, value in PAST_INCIDENTS:
+        if service != service_id:
+            continue
+        share = float(value) if value else IMPACT_BY_SEVERITY[severity]
+        start, end = pd.Timestamp(started), pd.Timestamp(resolved)
+        overlap = (
+            np.minimum(hours + pd.Timedelta(hours=1), end) - np.maximum(hours, start)
+        ) / pd.Timedelta(hours=1)
+        covered = np.clip(np.asarray(overlap, dtype=float), 0.0, 1.0)
+        impact = np.maximum(impact, covered * share)
+    return impact
+
+
 def _incident_impact(service_id: str, minutes: pd.DatetimeIndex) -> np.ndarray:
     """Share of requests failing in each minute: the highest impact of the open incidents."""
     impact = np.zeros(len(minutes))
-    for _id, service, _title, severity, started, _detected, resolved, value in INCIDENTS:
+    for _id, service, _title, severity, started, _detected, resolved, value in RECENT_INCIDENTS:
         if service != service_id:
             continue
         share = float(value) if value else IMPACT_BY_SEVERITY[severity]
@@ -319,6 +422,11 @@ policy:
   cost_of_freeze_per_day: 2500     # what a day without new features costs (agreed with Finance)
   postmortem_share: 0.20           # an incident using more of a budget needs a postmortem
   min_coverage: 0.95               # a service measured for less of the month has partial figures
+
+# Every build records its figures in a history store, for the trend on page 1
+# and last month's decision: history.sqlite beside this file unless set here.
+# history: {path: history.sqlite}
+# The author's note for a month is commentary/<month>.md (Markdown) beside this file.
 
 delivery:
   # The sample mails to a local test server (e.g. `python -m aiosmtpd -n -l 127.0.0.1:8025`).
@@ -461,12 +569,14 @@ services matter to its customers:
 ## The files
 
 - `briefing.yaml`: the workspace (services, sources, policy, delivery), commented.
-- `exports/sli.csv.gz`: good and total requests per service and minute, UTC,
+- `exports/sli.csv.gz`: good and total requests per service, UTC: per hour
+  from 1 October 2025 to 31 July 2026 (Amsterdam time), per minute from
   1 August to 31 October 2026. Traffic follows the day (quiet at night, busy
   in the evening, busier at weekends); a small share of requests always fails,
   and more fail exactly during the incidents.
-- `exports/incidents.csv`: 25 incidents from August to October, 10 of them
-  touching October.
+- `exports/incidents.csv`: 46 incidents from October 2025 to October 2026,
+  10 of them touching October 2026.
+- `commentary/2026-10.md`: the author's note printed under October's headline.
 - `risks.yaml`: eight risks with their detection, repair and failure
   intervals, some with 90% ranges and values before a mitigation.
 - `exports/controls.csv`: events that controls prevented (blocked vulnerable
@@ -496,6 +606,18 @@ services matter to its customers:
 - Two risks need action, each using more than a quarter of a year's budget:
   bad configuration pushes on checkout (R1) and a payment provider outage (R2).
 
+## The year before
+
+The first `briefing build` already shows a trend: page 1 charts checkout's
+allowance used over the last twelve months, and the body has a grid of every
+service by month. Three months used a whole allowance: card payments on Black
+Friday (November 2025, INC-0954), customer sign-in in January 2026 (an
+identity provider outage, INC-0958) and online checkout in March 2026 (a
+faulty release, INC-0962); product pages came close in May 2026 (INC-0966).
+Each build records its figures in `history.sqlite` (beside `briefing.yaml`;
+the current folder when the bundled sample is used without a copy), so later
+briefings keep their trend when old exports are dropped.
+
 Things the data exercises on purpose: an incident that starts on 30 September
 at 23:00 Amsterdam time and ends after midnight (INC-1016, partly in October);
 two overlapping payments incidents; an incident with no detection time
@@ -503,6 +625,13 @@ two overlapping payments incidents; an incident with no detection time
 severity's default applies); titles with an email address, a phone number and
 an IP address, which the briefing redacts; two control rows with an unknown
 probability (they claim nothing).
+"""
+
+COMMENTARY = """\
+October's overrun is one bad configuration change on the 15th, undone within the hour;
+checks that stop such changes before they reach customers start in November. Card
+payments came close to its limit after the provider's outage on the 13th: we have asked
+the provider for its fix and a date.
 """
 
 

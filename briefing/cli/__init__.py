@@ -1,4 +1,5 @@
-"""The command line: `briefing build | validate | init | glossary | send | schedule | risks`.
+"""The command line: `briefing build | validate | init | glossary | send | schedule | risks |
+history | decision`.
 
 Each command parses options, loads the config, calls the core and reports.
 `BriefingError` is caught once, in `main`: message to stderr, exit 1.
@@ -28,9 +29,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from briefing.cli import build, deliver, glossary, risks
+    from briefing.cli import build, decision, deliver, glossary, history, risks
 
-    for module in (build, glossary, deliver, risks):
+    for module in (build, glossary, deliver, risks, history, decision):
         for command in module.COMMANDS:
             cli.add_command(command)
 

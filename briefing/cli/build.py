@@ -119,8 +119,9 @@ def build(
       briefing build --group "Retail banking"   # one business unit's own briefing
       briefing build --all-groups               # the organisation's and every unit's
     """
+    from briefing.history import record_build
     from briefing.pipeline import build as run_build
-    from briefing.pipeline import build_all_groups, resolve_period, utc_now
+    from briefing.pipeline import build_all_groups, input_hash, resolve_period, utc_now
 
     if group is not None and all_groups:
         raise click.UsageError("use either --group NAME or --all-groups, not both")
@@ -170,6 +171,15 @@ def build(
         )
         for _fmt, path in result.files.items():
             click.echo(f"wrote {path}")
+    if group is None:  # the organisation's briefing goes into the history; a unit's does not
+        stored = record_build(
+            config,
+            results[0].briefing,
+            chosen,
+            input_hash=input_hash(config, chosen),
+            built_at=now,
+        )
+        click.echo(f"recorded {chosen.label} in {stored}")
     rejected = results[0].briefing.data_quality.rows_rejected
     if rejected:
         click.echo(f"{rejected} input row(s) rejected: see data quality in the briefing", err=True)

@@ -169,6 +169,7 @@ def compute(
         notes=inputs.notes,
         groups=compute_groups(services, config.policy.tier_weights),
         unrecorded_failures=unrecorded(services, splits, period, config),
+        commentary=inputs.commentary,
     )
 
 

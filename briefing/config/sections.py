@@ -3,6 +3,7 @@ delivery in their own modules)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from briefing.config.delivery import DeliveryChecks
@@ -32,6 +33,7 @@ from briefing.config.values import (
     Baseline,
     Config,
     HeadlineKind,
+    HistoryConfig,
     Policy,
     Report,
     ServiceConfig,
@@ -58,6 +60,7 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
                 "delivery",
                 "report",
                 "allow_outside_paths",
+                "history",
             },
             "",
         )
@@ -100,6 +103,7 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
             delivery=delivery,
             report=report,
             timezone_set=data.get("timezone") is not None,
+            history=self.history(data.get("history")),
         )
 
     def services(self, value: Any) -> tuple[ServiceConfig, ...]:
@@ -415,6 +419,16 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
             pdf_variant=self.pdf_variant(data.get("pdf_variant"), "report.pdf_variant"),
             detail=check_detail(self, data.get("detail")),
         )
+
+    def history(self, value: Any) -> HistoryConfig:
+        data = self.mapping(value, "history")
+        self.keys(data, {"path"}, "history")
+        if data.get("path") is None:
+            return HistoryConfig()
+        text = self.string(data.get("path"), "history.path", required=True) or ""
+        if not text:
+            return HistoryConfig()
+        return HistoryConfig(Path(text) if Path(text).is_absolute() else self.path.parent / text)
 
 
 def _is_iso_day(text: str) -> bool:

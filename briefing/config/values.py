@@ -211,6 +211,13 @@ class Report:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryConfig:
+    """`history:`: where the store of built periods lives (None: the default place)."""
+
+    path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     path: Path
     organization: str
@@ -225,6 +232,7 @@ class Config:
     delivery: Delivery
     report: Report
     timezone_set: bool = False  # naive timestamps are an error unless `timezone:` is given
+    history: HistoryConfig = HistoryConfig()
 
     @property
     def base_dir(self) -> Path:

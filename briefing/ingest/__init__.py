@@ -18,6 +18,7 @@ import pandas as pd
 from briefing.config import Config, SourceEntry
 from briefing.errors import BriefingError, Location
 from briefing.formats import find_format
+from briefing.ingest.commentary import read_commentary
 from briefing.ingest.context import Loaded, ReadContext, Reader
 from briefing.ingest.counts import check_total
 from briefing.ingest.overlaps import (
@@ -72,10 +73,16 @@ def ingest(
     *,
     slos: tuple[SloDefinition, ...] = (),
     progress: Callable[[str], None] | None = None,
+    first: Period | None = None,
 ) -> Inputs:
-    """Read every source of the config; reconcile each file."""
+    """Read every source of the config; reconcile each file.
+
+    Live sources fetch from `first` (default: two periods back) to the end of `period`,
+    so one read serves the trend or a backfill of the whole range.
+    """
     service_ids = frozenset(s.id for s in config.services) | {s.service for s in slos}
-    ctx = ReadContext(config, period, service_ids, history_start=period.previous().previous())
+    start = first or period.previous().previous()
+    ctx = ReadContext(config, period, service_ids, history_start=start)
     frames: dict[str, list[pd.DataFrame]] = {name: [] for name in TABLE_OF_KIND.values()}
     quality: list[FileQuality] = []
     notes: list[str] = []
@@ -118,6 +125,7 @@ def ingest(
         data_quality=DataQuality(tuple(quality)),
         slos=slos,
         notes=tuple(notes),
+        commentary=read_commentary(config, period),
     )
 
 

@@ -41,7 +41,12 @@ def chart_texts(
     words: Any = env.get_template(TEMPLATE).make_module(
         {"locale": briefing.locale, "currency": briefing.currency, "timezone": briefing.timezone}
     )
-    describe = {"burn": _burn, "risk_minutes": _risk_minutes, "loss_exceedance": _exceedance}
+    describe = {
+        "burn": _burn,
+        "risk_minutes": _risk_minutes,
+        "loss_exceedance": _exceedance,
+        "trend": _trend,
+    }
     noun = period_words(briefing.period.label).noun
     return {
         kind: ChartText(
@@ -104,3 +109,10 @@ def _exceedance(briefing: Briefing, words: Any) -> str:
         if point is not None and (point.loss, point.probability) not in picked:
             picked.append((point.loss, point.probability))
     return str(words.loss_exceedance(picked, (points[-1].loss, points[-1].probability)))
+
+
+def _trend(briefing: Briefing, words: Any) -> str:
+    """The trend's sentence, the same one page 1 prints under the chart."""
+    from briefing.render.trend import trend_description
+
+    return trend_description(briefing)

@@ -30,7 +30,7 @@ from briefing.render.context import burn_service, risks_largest_first
 from briefing.render.palette import Colours
 from briefing.translate.words import period_words
 
-KINDS = ("burn", "risk_minutes", "loss_exceedance")
+KINDS = ("burn", "risk_minutes", "loss_exceedance", "trend")
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -78,6 +78,8 @@ def available(kind: str, briefing: Briefing) -> bool:
         return bool(briefing.risks.items)
     if kind == "loss_exceedance":
         return len(briefing.risks.loss_exceedance) >= 2
+    if kind == "trend":
+        return sum(1 for p in briefing.history if p.headline_value is not None) >= 2
     return False
 
 
@@ -92,9 +94,7 @@ def render_chart(
     if not available(kind, briefing):
         raise BriefingError(f"the briefing has no data for the {kind} chart")
     with matplotlib.rc_context(cast(Any, palette_rc(palette or Palette()))):
-        fig = {"burn": _burn, "risk_minutes": _risk_minutes, "loss_exceedance": _exceedance}[kind](
-            briefing
-        )
+        fig = _DRAW[kind](briefing)
         out = io.BytesIO()
         if fmt == "svg":
             fig.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
@@ -269,6 +269,90 @@ def _exceedance(briefing: Briefing) -> Figure:
     ax.set_xlabel("Yearly loss from the risks above")
     ax.set_ylabel("Chance of more")
     return fig
+
+
+def _trend(briefing: Briefing) -> Figure:
+    """A small chart under the headline number: the headline measure in each period of the
+    trend, a bar each, this period's last and solid, gaps left empty; allowance used is
+    drawn against the whole allowance (the dashed 100% line)."""
+    from briefing.translate.history import short_period_name
+
+    points = briefing.history
+    spent = briefing.headline.kind == "budget_exhausted"
+    values = [
+        None
+        if p.headline_value is None
+        else (1.0 - p.headline_value)
+        if spent
+        else p.headline_value
+        for p in points
+    ]
+    fig = Figure(figsize=(2.1, 0.78))
+    fig.patch.set_visible(False)  # sits on the headline card's own background
+    ax = fig.add_axes((0.02, 0.24, 0.8, 0.72))
+    ax.axis("off")
+    known = [v for v in values if v is not None]
+    top = max([*known, 1.0 if spent else 0.0]) * 1.08 or 1.0
+    for row, value in enumerate(values):
+        if value is None:
+            ax.plot([row - 0.3, row + 0.3], [0, 0], color=GRID, linewidth=1.2)
+            continue
+        over = spent and value > 1.0
+        current = row == len(values) - 1
+        ax.bar(
+            row,
+            value,
+            width=0.7,
+            color=RED if over else BLUE,
+            alpha=1.0 if current else 0.4,  # this period solid, the others pale
+            hatch=HATCH if over and not current else None,  # over the line: not colour alone
+            linewidth=0,
+        )
+    ax.plot([-0.5, len(values) - 0.5], [0, 0], color=MUTED, linewidth=0.6)
+    loc, cur = briefing.locale, briefing.currency
+    if spent:
+        ax.plot(
+            [-0.5, len(values) - 0.5], [1.0, 1.0], color=INK, linewidth=0.7, linestyle=(0, (3, 2))
+        )
+        ax.text(
+            len(values) - 0.3,
+            1.0,
+            filters.percent(1.0, loc, digits=0),
+            fontsize=6.5,
+            color=INK,
+            va="center",
+        )
+    else:
+        ax.text(
+            len(values) - 0.3,
+            known[-1],
+            filters.money_compact(known[-1], cur, loc),
+            fontsize=6.5,
+            color=INK,
+            va="center",
+        )
+    ax.set_xlim(-0.5, len(values) - 0.5)
+    ax.set_ylim(0, top)
+    for row, ha in ((0, "left"), (len(points) - 1, "right")):
+        ax.text(
+            row - 0.35 if ha == "left" else row + 0.35,
+            -0.06 * top,
+            short_period_name(points[row].period, loc),
+            fontsize=6.5,
+            color=INK if row else MUTED,
+            fontweight="bold" if row else "normal",
+            ha=ha,
+            va="top",
+        )
+    return fig
+
+
+_DRAW = {
+    "burn": _burn,
+    "risk_minutes": _risk_minutes,
+    "loss_exceedance": _exceedance,
+    "trend": _trend,
+}
 
 
 def _wrap(text: str) -> str:

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from briefing.errors import BriefingError
 from briefing.model import Briefing, IncidentItem, RiskItem, ServiceStatus, Term
 from briefing.render import filters
+from briefing.render.trend import PastView, past_view
 from briefing.translate.glossary import Glossary
 from briefing.translate.words import PeriodWords, period_words
 
@@ -215,6 +216,7 @@ class RenderContext(TypedDict):
     say: Callable[..., Markup]
     business: Callable[[str], Markup]
     words_used: Callable[[], list[UsedTerm]]
+    past: PastView  # the trend, the grid of past periods, last decision, the author's note
 
 
 def build_context(
@@ -259,4 +261,5 @@ def build_context(
         say=words.say,
         business=words.business,
         words_used=words.used,
+        past=past_view(briefing),
     )

@@ -18,6 +18,7 @@ from briefing.model import Briefing, Fact, Findings, PeriodOut
 from briefing.translate.figures import word_incidents, word_risks, word_services
 from briefing.translate.glossary import Glossary
 from briefing.translate.headline import warning_words, word_headline
+from briefing.translate.history import differs_note, previous_decision
 from briefing.translate.loss import word_loss
 from briefing.translate.method import method_notes
 from briefing.translate.phrases import PERIOD_WORDS, PeriodWords, Voice, Words, period_words
@@ -48,6 +49,19 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         ),
     )
     notes = tuple(findings.notes) + tuple(method_notes(findings, voice))
+    if findings.history_differs:
+        notes += (differs_note(findings.history_differs, config.locale),)
+    earlier = (
+        previous_decision(
+            findings.follow_up,
+            words.say,
+            voice.names,
+            currency=config.currency,
+            locale=config.locale,
+        )
+        if findings.follow_up
+        else None
+    )
     return Briefing(
         schema_version=SCHEMA_VERSION,
         organization=_organization(findings),
@@ -69,6 +83,9 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
         groups=findings.groups,
         group=findings.group,
         unrecorded_failures=findings.unrecorded_failures,
+        history=findings.history,
+        previous_decision=earlier,
+        commentary=findings.commentary.markdown if findings.commentary else None,
     )
 
 

@@ -151,7 +151,7 @@ def test_cli_prints_and_writes_entries_with_warnings(tmp_path: Path) -> None:
     shown = runner.invoke(cli, ["risks", "calibrate", "--config", str(SAMPLE)])
     assert shown.exit_code == 0, shown.output
     data = yaml.safe_load(shown.stdout)
-    # the sample's 25 incidents: 6 checkout, 4 payments, 5 search, 6 catalog, 4 accounts
+    # the sample's 46 incidents: 11 checkout, 7 payments, 10 search, 10 catalog, 8 accounts
     assert [(r["id"], r["service"]) for r in data["risks"]] == [
         ("checkout-history", "checkout"),
         ("payments-history", "payments"),
@@ -159,11 +159,12 @@ def test_cli_prints_and_writes_entries_with_warnings(tmp_path: Path) -> None:
         ("catalog-history", "catalog"),
         ("accounts-history", "accounts"),
     ]
-    assert "# 6 incidents behind this entry (6 with a detection time)" in shown.stdout
+    assert "# 11 incidents behind this entry (11 with a detection time)" in shown.stdout
     assert (
-        "warning: checkout-history: only 6 incidents behind this fit: too few to trust"
+        "warning: payments-history: only 7 incidents behind this fit: too few to trust"
         in shown.stderr
     )
+    assert "checkout-history: only" not in shown.stderr  # 11 is enough
     out = tmp_path / "calibrated.yaml"
     written = runner.invoke(cli, ["risks", "calibrate", "--config", str(SAMPLE), "--out", str(out)])
     assert written.exit_code == 0

@@ -28,6 +28,8 @@ from briefing.model import (
     Fact,
     FileQuality,
     Headline,
+    HistoryPoint,
+    HistoryService,
     IncidentItem,
     IncidentSummary,
     LossAvoided,
@@ -570,5 +572,44 @@ def make_briefing(
         terms=(_term(glossary, "error budget"), _term(glossary, "MTTR")),
         locale="en_GB",
         timezone="UTC",
+        history=_history(),
     )
     return dataclasses.replace(briefing, **changes) if changes else briefing
+
+
+def _history() -> tuple[HistoryPoint, ...]:
+    """Three months of the trend; October's figures are the services' own."""
+
+    def point(label: str, used: dict[str, float | None], cost: float, count: int) -> HistoryPoint:
+        services = tuple(
+            HistoryService(sid, value, None if value is None else cost * (value or 0.0), count)
+            for sid, value in used.items()
+        )
+        return HistoryPoint(
+            label, services, None if used["checkout"] is None else 1 - (used["checkout"] or 0.0)
+        )
+
+    return (
+        point(
+            "2026-08",
+            {"checkout": 0.3, "search": 1.05, "accounts": 0.2, "reporting": None},
+            20_000.0,
+            1,
+        ),
+        point(
+            "2026-09",
+            {"checkout": 0.55, "search": 0.5, "accounts": 0.1, "reporting": None},
+            20_000.0,
+            2,
+        ),
+        HistoryPoint(
+            "2026-10",
+            (
+                HistoryService("checkout", 1.42, 44_370.816, 3),
+                HistoryService("search", 0.8, 35_712.0, 2),
+                HistoryService("accounts", 0.1, 223.2, 1),
+                HistoryService("reporting", None, None, 0),
+            ),
+            -0.42,
+        ),
+    )
