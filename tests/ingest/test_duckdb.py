@@ -50,8 +50,8 @@ def test_hive_partitioned_parquet_gives_the_briefing_of_the_csvs(
     data = briefing_json(config)
     assert data == csv_briefing
     metrics = data["data_quality"]["files"][0]
-    # 5 services x 92 days x 1,440 minutes, every one read and used
-    assert metrics["rows_read"] == metrics["rows_used"] == 5 * 92 * 1440 == 662_400
+    # every row of the sample's files read and used, as the CSV reader does
+    assert metrics["rows_read"] == metrics["rows_used"] == sample_sli().num_rows > 600_000
     assert data["incidents"]["count"] == csv_briefing["incidents"]["count"] > 0
 
 

@@ -83,6 +83,14 @@ def sample_incidents() -> pa.Table:
     )
 
 
+def sample_rows_in_window() -> int:
+    """Rows of the sample's metrics before the October window's end (November 1 in
+    Amsterdam, 2026-10-31T23:00Z): the most a query bound to the window can read."""
+    stamps = sample_sli().column("timestamp")
+    end = pa.scalar(OCTOBER.end_utc.to_pydatetime(), stamps.type)
+    return int(pc.sum(pc.less(stamps, end).cast(pa.int64())).as_py())
+
+
 def write_hive(table: pa.Table, folder: Path, by: str) -> None:
     """Hive-partitioned Parquet: by `date` (a column added from the timestamp) or by `service`."""
     if by == "date":
