@@ -20,6 +20,7 @@ from briefing.atomic import make_folder, write_atomic
 from briefing.compute import compute
 from briefing.compute.trend import compute_trend, trend_periods, trend_start
 from briefing.config import Config
+from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.formats import KINDS, find_format
 from briefing.history import fingerprint, load_stored
@@ -418,6 +419,12 @@ def sources_digest(config: Config) -> str:
     for kind in KINDS:
         for entry in getattr(config.sources, kind):
             declared = find_format(entry.kind, entry.format)
+            if declared is not None and declared.datasets and entry.path is not None:
+                # a dataset at rest may be large: its files by name, size and modification time
+                for file in match_files(entry.path):
+                    stat = file.stat()
+                    digest.update(f"{file}\n{stat.st_size}\n{stat.st_mtime_ns}\n".encode())
+                continue
             for name in declared.files if declared is not None else ("path",):
                 value = entry.path if name == "path" else entry.options.get(name)
                 if isinstance(value, Path):

@@ -163,6 +163,20 @@ def test_init_scaffolds_a_workspace_that_builds(tmp_path: Path) -> None:
     assert code == 0, stderr
 
 
+def test_init_says_when_to_pick_which_metrics_source(tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    assert run("init", str(target))[0] == 0
+    text = (target / "briefing.yaml").read_text(encoding="utf-8")
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    for choice in (
+        "a file of a few million rows",
+        "format: duckdb",
+        "format: sql",
+        "format: prometheus",
+    ):
+        assert choice in comments, choice
+
+
 def test_every_command_is_in_the_readme() -> None:
     import click
 

@@ -389,11 +389,18 @@ services:
 
 sources:
   # Per-minute counts of good and total requests: timestamp,service,good,total
+  # Which source (docs/sources.md has each one's options):
+  #   a file of a few million rows (CSV, CSV.gz, Parquet)   {path: exports/sli.parquet}
+  #   Parquet/CSV folders, hive-partitioned, much larger    {format: duckdb, path: "exports/sli/**/*.parquet"}
+  #   a table in PostgreSQL or a warehouse                  {format: sql, url: postgresql://user@host/db,
+  #                                                          password_env: DB_PASSWORD, query: "SELECT ..."}
+  #   a Prometheus, Thanos, Mimir or VictoriaMetrics store  {format: prometheus, url: ..., good: ..., total: ...}
   metrics:
     - {path: exports/sli.csv.gz}
   # Incidents: id,service,title,severity,started_at,detected_at,resolved_at,impact,risk
   # (impact = share of requests failing, 0..1; empty = the severity's default;
-  # risk = the id of the registered risk it matches, if any)
+  # risk = the id of the registered risk it matches, if any);
+  # also PagerDuty, Opsgenie, incident.io and Jira exports, format: duckdb or format: sql
   incidents:
     - {path: exports/incidents.csv, format: csv}
   # What could go wrong next year, and how badly (Google CRE risk analysis)

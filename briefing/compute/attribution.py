@@ -114,9 +114,11 @@ def unrecorded_failures(
     if not free.any():
         return ()
     local = pd.DatetimeIndex(parts.stamps[free]).tz_localize("UTC").tz_convert(period.timezone)
-    by_day = pd.Series(parts.bad[free]).groupby(local.date).sum()
+    # local midnights as keys: grouping by datetime64 is fast, by `date` objects is not
+    by_day = pd.Series(parts.bad[free]).groupby(local.normalize()).sum()
     found = []
-    for day, bad in by_day.items():
+    for midnight, bad in zip(by_day.index, by_day.to_numpy(), strict=True):
+        day = midnight.date()
         minutes = float(bad) / service.total * period.minutes
         if bad > 0 and minutes >= threshold_minutes:
             found.append(
