@@ -25,9 +25,14 @@ KINDS = ("slos", "metrics", "incidents", "risks", "controls")
 #   timezone          an IANA time zone            timestamp_format  strptime directives
 #   bool              true or false                seconds  a number of seconds, 0 < s <= 3600
 #   count             a whole number 0..20
+#   files             a file, a glob or a folder of Parquet or CSV files (a dataset: hashed by
+#                     name, size and modification time, not read whole)
+#   database          an SQLAlchemy URL without a password (it comes from password_env)
 CHECKS = frozenset(
     {
         "file",
+        "files",
+        "database",
         "text",
         "query",
         "url",
@@ -79,6 +84,11 @@ class SourceFormat:
         return tuple(option.name for option in self.options if option.check == "file")
 
     @property
+    def datasets(self) -> tuple[str, ...]:
+        """The options that name a dataset: files by a glob or a folder."""
+        return tuple(option.name for option in self.options if option.check == "files")
+
+    @property
     def option_names(self) -> tuple[str, ...]:
         return tuple(option.name for option in self.options)
 
@@ -101,6 +111,21 @@ _PROMETHEUS_SERIES = (
     Option("step", "text"),
     Option("services", "names"),
 )
+
+# an engine runs the query: DuckDB over files, or a database through SQLAlchemy
+DATASET = Option("path", "files", required=True)
+_DATABASE = (
+    Option("url", "database", required=True),
+    Option("query", "query", required=True),
+    Option("username_env", "env"),
+    Option("password_env", "env"),
+    Option("connect_timeout_seconds", "seconds"),
+    Option("timeout_seconds", "seconds"),
+    Option("retries", "count"),
+    TIMEZONE,
+)
+_DATASET_INCIDENTS = (DATASET, *_INCIDENT_OPTIONS[1:])
+_DATABASE_INCIDENTS = (*_DATABASE, Option("severity_map", "mapping"), Option("services", "mapping"))
 
 FORMATS: tuple[SourceFormat, ...] = (
     SourceFormat(
@@ -152,6 +177,18 @@ FORMATS: tuple[SourceFormat, ...] = (
         one_of=("good", "bad"),
     ),
     SourceFormat(
+        "metrics",
+        "duckdb",
+        "briefing.ingest.duckdb_files:read_metrics_duckdb",
+        (DATASET, TIMEZONE, Option("services", "names")),
+    ),
+    SourceFormat(
+        "metrics",
+        "sql",
+        "briefing.ingest.sql:read_metrics_sql",
+        (*_DATABASE, Option("services", "names")),
+    ),
+    SourceFormat(
         "incidents",
         "csv",
         "briefing.ingest.generic:read_incidents_csv",
@@ -175,6 +212,13 @@ FORMATS: tuple[SourceFormat, ...] = (
         "incidents", "incidentio", "briefing.ingest.incidentio:read_incidentio", _INCIDENT_OPTIONS
     ),
     SourceFormat("incidents", "jira", "briefing.ingest.jira:read_jira", _INCIDENT_OPTIONS),
+    SourceFormat(
+        "incidents",
+        "duckdb",
+        "briefing.ingest.duckdb_incidents:read_incidents_duckdb",
+        _DATASET_INCIDENTS,
+    ),
+    SourceFormat("incidents", "sql", "briefing.ingest.sql:read_incidents_sql", _DATABASE_INCIDENTS),
     SourceFormat("risks", "yaml", "briefing.ingest.risks:read_risks", (PATH,), (".yaml", ".yml")),
     SourceFormat("risks", "csv", "briefing.ingest.risks:read_risks", (PATH,), (".csv", ".csv.gz")),
     SourceFormat(

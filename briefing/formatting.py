@@ -53,11 +53,13 @@ def money(
     """An amount in whole units of `currency`, as `locale` writes it (en_GB: €1,234,567).
 
     Amounts under 100 (or with `cents=True`) keep the currency's minor units, unless
-    `whole=True` (a part of a printed sum, already rounded to whole units).
+    `whole=True` (a part of a printed sum, already rounded to whole units) or the
+    amount is whole anyway.
     """
     if _is_missing(value):
         return "\u2013"
     assert value is not None
+    whole = whole or value == round(value)  # €19, never €19.00
     if not whole and (cents or 0 < abs(value) < 100):
         text = format_currency(value, currency, locale=_loc(locale))
         return text.replace("-", MINUS, 1) if value < 0 else text
@@ -111,12 +113,80 @@ def objective(fraction: float, locale: str) -> str:
     return percent(fraction, locale, digits=4)
 
 
-def reliability(fraction: float | None, locale: str) -> str:
-    """Achieved reliability with enough decimals to tell 99.95% from 99.9%."""
+def reliability(fraction: float | None, locale: str, objective: float | None = None) -> str:
+    """Achieved reliability with enough decimals to tell 99.95% from 99.9%, rounded, never cut.
+
+    A figure under its `objective` never prints as the objective or above it: 0.9989996
+    against 99.9% prints 99.89996%, not 99.9%.
+    """
     if _is_missing(fraction):
         return "no data"
     assert fraction is not None
-    return percent(math.floor(fraction * 1e5) / 1e5, locale, digits=3)
+    digits = 3
+    while (
+        objective is not None
+        and fraction < objective
+        and round(fraction * 100, digits) >= objective * 100
+        and digits < 6
+    ):
+        digits += 1
+    return percent(fraction, locale, digits=digits)
+
+
+def used_digits(consumed: float) -> int:
+    """Decimals for an allowance used: none, unless rounding would hide that it is over 100%."""
+    digits = 0
+    while consumed > 1 and round(consumed * 100, digits) <= 100 and digits < 4:
+        digits += 1
+    return digits
+
+
+def achieved(sli: float | None, objective: float, consumed: float | None, locale: str) -> str:
+    """Achieved reliability that agrees with the allowance used printed beside it.
+
+    For a service whose allowance is a share of requests, failed = used x (1 - target):
+    the figure printed is 1 - (used as printed) x (1 - target), with as many decimals as
+    that needs, so 99.846% sits beside "154% used" (0.154 = 1.54 x 0.1), never 99.845%
+    (which a reader would turn into 155%). The difference from the exact figure is at
+    most half a percent of the allowance.
+    """
+    if _is_missing(sli):
+        return "no data"
+    assert sli is not None
+    if consumed is None or _is_missing(consumed) or not 0 < objective < 1:
+        return reliability(sli, locale, objective)
+    digits = used_digits(consumed)
+    shown = 1 - round(consumed * 100, digits) / 100 * (1 - objective)
+    for places in range(3, 9):
+        if abs(round(shown * 100, places) - shown * 100) < 1e-9:
+            break
+    return percent(shown, locale, digits=places)
+
+
+def rounded_parts(
+    values: Sequence[float], step: float = 1.0, total: float | None = None
+) -> list[float]:
+    """`values` rounded to multiples of `step` so that they add up to their rounded total.
+
+    Largest remainder: each part is rounded down, then the parts with the largest
+    remainders go up one step until the sum is the total's own rounding. 38,540 +
+    91,633.33 + 15,159.39 = 145,332.72 prints as 38,540 + 91,633 + 15,160 = 145,333.
+    With `total` (a figure already printed elsewhere, a multiple of `step`) the parts
+    add up to that instead.
+    """
+    scaled = [v / step for v in values]
+    floors = [math.floor(v) for v in scaled]
+    target = round(sum(scaled)) if total is None else round(total / step)
+    missing = target - sum(floors)
+    if scaled:
+        up = sorted(range(len(scaled)), key=lambda i: (-(scaled[i] - floors[i]), i))
+        down = sorted(range(len(scaled)), key=lambda i: (scaled[i] - floors[i], -scaled[i], i))
+        for k in range(abs(missing)):
+            if missing > 0:
+                floors[up[k % len(up)]] += 1
+            else:
+                floors[down[k % len(down)]] -= 1
+    return [f * step for f in floors]
 
 
 def minutes(value: float | None) -> str:

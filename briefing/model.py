@@ -7,7 +7,7 @@ order is the JSON key order of `briefing-<period label>.json`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pandas as pd
@@ -314,6 +314,7 @@ class IncidentSummary:
     measured_cost: float | None = None  # sum of the services' incident_cost
     unattributed_cost: float | None = None  # sum of the services' unattributed_cost
     bridge: str = ""  # the services' downtime cost split into its two parts, in words
+    severity_words: dict[str, str] = field(default_factory=dict)  # SEV1 -> "critical"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from briefing.atomic import make_folder, write_atomic
 from briefing.compute import compute
 from briefing.compute.trend import compute_trend, trend_periods, trend_start
 from briefing.config import Config
+from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.formats import KINDS, find_format
 from briefing.history import fingerprint, load_stored
@@ -302,19 +303,26 @@ def finish(
 
 
 def lint_executive_pages(html: bytes | None, glossary: Glossary, *, strict: bool) -> list[str]:
-    """Bare jargon on the executive pages: listed as warnings, fatal with --strict."""
+    """Bare jargon and technical details before the technical appendix: warnings, fatal with --strict."""
     if html is None:
         return []
-    from briefing.translate.lint import find_jargon
+    from briefing.translate.lint import BARE_JARGON, TECHNICAL_DETAIL, find_jargon
 
     text = html.decode("utf-8")
-    findings = find_jargon(executive_part(text), glossary, html=True)
-    messages = [
-        f"page 1 prints jargon {f.word!r} bare (line {f.line}); say {f.suggestion!r} instead"
-        if f.kind == "bare_jargon"
-        else f"page 1 prints {f.word!r}, a technical word with no glossary entry (line {f.line})"
-        for f in findings
-    ]
+    findings = find_jargon(executive_part(text), glossary, html=True, details=True)
+    where = "the pages before the technical appendix print"
+    messages = []
+    for f in findings:
+        if f.kind == BARE_JARGON:
+            messages.append(
+                f"{where} jargon {f.word!r} bare (line {f.line}); say {f.suggestion!r} instead"
+            )
+        elif f.kind == TECHNICAL_DETAIL:
+            messages.append(f"{where} {f.word!r} (line {f.line}), {f.suggestion}")
+        else:
+            messages.append(
+                f"{where} {f.word!r}, a technical word with no glossary entry (line {f.line})"
+            )
     for message in messages:
         log.warning(message)
     if strict and messages:
@@ -358,12 +366,19 @@ def lint_commentary(
 
 
 def executive_part(html: str) -> str:
-    """The executive pages of the rendered HTML (between the exec markers), else all of it."""
-    start, end = html.find("<!-- exec:start -->"), html.find("<!-- exec:end -->")
-    if start == -1 or end == -1:
-        return html
-    # keep line numbers meaningful: blank out what precedes the executive part
-    return "\n" * html.count("\n", 0, start) + html[start:end]
+    """Every page before the technical appendix (the rendered HTML up to its marker).
+
+    Without the appendix marker (a workspace template), the executive part between the
+    exec markers; without those either, all of it.
+    """
+    end = html.find("<!-- appendix:start -->")
+    if end == -1:
+        start, end = html.find("<!-- exec:start -->"), html.find("<!-- exec:end -->")
+        if start == -1 or end == -1:
+            return html
+        # keep line numbers meaningful: blank out what precedes the executive part
+        return "\n" * html.count("\n", 0, start) + html[start:end]
+    return html[:end]
 
 
 def output_name(period: Period, fmt: str, group: str | None = None) -> str:
@@ -406,6 +421,12 @@ def sources_digest(config: Config) -> str:
     for kind in KINDS:
         for entry in getattr(config.sources, kind):
             declared = find_format(entry.kind, entry.format)
+            if declared is not None and declared.datasets and entry.path is not None:
+                # a dataset at rest may be large: its files by name, size and modification time
+                for file in match_files(entry.path):
+                    stat = file.stat()
+                    digest.update(f"{file}\n{stat.st_size}\n{stat.st_mtime_ns}\n".encode())
+                continue
             for name in declared.files if declared is not None else ("path",):
                 value = entry.path if name == "path" else entry.options.get(name)
                 if isinstance(value, Path):

@@ -163,6 +163,20 @@ def test_init_scaffolds_a_workspace_that_builds(tmp_path: Path) -> None:
     assert code == 0, stderr
 
 
+def test_init_says_when_to_pick_which_metrics_source(tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    assert run("init", str(target))[0] == 0
+    text = (target / "briefing.yaml").read_text(encoding="utf-8")
+    comments = "\n".join(line for line in text.splitlines() if line.lstrip().startswith("#"))
+    for choice in (
+        "a file of a few million rows",
+        "format: duckdb",
+        "format: sql",
+        "format: prometheus",
+    ):
+        assert choice in comments, choice
+
+
 def test_every_command_is_in_the_readme() -> None:
     import click
 
@@ -184,10 +198,10 @@ def test_bare_jargon_on_page_one_is_listed_and_fatal_with_strict(
         "build", "--config", str(config), "--format", "html", "--out", str(tmp_path)
     )
     assert code == 0
-    assert "warning: page 1 prints jargon 'SLO' bare" in stderr
+    assert "warning: the pages before the technical appendix print jargon 'SLO' bare" in stderr
     code, _, stderr = run(
         "build", "--config", str(config), "--format", "html", "--out", str(tmp_path), "--strict"
     )
     assert code == 1
-    assert "page 1 prints jargon 'SLO' bare" in stderr
+    assert "the pages before the technical appendix print jargon 'SLO' bare" in stderr
     assert "Traceback" not in stderr

@@ -78,12 +78,14 @@ def test_init_templates_copies_the_packaged_templates_and_uses_them(tmp_path: Pa
     assert re.search(r"^report:\n  templates: templates$", (ws / "briefing.yaml").read_text(), re.M)
     # the copy is what the build uses: change a heading in it
     copy = ws / "templates" / "briefing.html.j2"
-    copy.write_text(copy.read_text().replace(">Services</h2>", ">Our services</h2>"))
+    text = copy.read_text()
+    assert ">Technical appendix</h2>" in text
+    copy.write_text(text.replace(">Technical appendix</h2>", ">For engineers</h2>"))
     code, _, err = run(
         "build", "--config", str(ws / "briefing.yaml"), "--format", "html", "--out", str(ws / "o")
     )
     assert code == 0, err
-    assert ">Our services</h2>" in (ws / "o" / "briefing-2026-10.html").read_text()
+    assert ">For engineers</h2>" in (ws / "o" / "briefing-2026-10.html").read_text()
     # a second run keeps what is there
     code, _, err = run("init", str(ws), "--templates")
     assert code == 1

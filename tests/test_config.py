@@ -207,3 +207,18 @@ def test_sample_config_loads_from_a_copy(tmp_path: Path) -> None:
     assert len(config.services) == 5
     assert config.timezone == "Europe/Amsterdam"
     assert config.timezone_set
+
+
+def test_severity_words_default_and_override(tmp_path: Path) -> None:
+    config = load_config(workspace(tmp_path, MINIMAL))
+    assert config.policy.severity_words == {
+        "SEV1": "critical",
+        "SEV2": "major",
+        "SEV3": "moderate",
+        "SEV4": "minor",
+    }
+    text = MINIMAL + "policy:\n  severity_words: {sev1: outage, SEV4: cosmetic}\n"
+    words = load_config(workspace(tmp_path, text)).policy.severity_words
+    assert (words["SEV1"], words["SEV2"], words["SEV4"]) == ("outage", "major", "cosmetic")
+    with pytest.raises(ConfigError, match="policy.severity_words.SEV2"):
+        load_config(workspace(tmp_path, MINIMAL + "policy:\n  severity_words: {SEV2: [a]}\n"))

@@ -57,7 +57,7 @@ def test_the_summary_counts_the_rest_and_adds_up(org50: tuple[list[str], dict]) 
     count = data["incidents"]["count"]
     assert count > 10
     # the ten costliest incidents are printed, the rest are one row
-    assert f"and {count - 10:,} smaller disruptions" in text
+    assert f"and {count - 10:,} smaller service disruptions" in text
     assert f"and {len(data['services']) - 10} other services" in text
     assert f"and {len(data['risks']['items']) - 10} smaller risks" in text
     # the units add up to the organisation: 50 services, and the services' total cost
@@ -93,7 +93,7 @@ def test_full_detail_prints_every_incident(tmp_path: Path) -> None:
     assert data["incidents"]["count"] > 10
     for item in data["incidents"]["items"]:
         assert item["id"] in text
-    assert "smaller disruptions" not in text
+    assert "smaller service disruptions" not in text
 
 
 def test_the_sample_prints_all_of_its_few_rows(tmp_path: Path) -> None:
@@ -105,4 +105,4 @@ def test_the_sample_prints_all_of_its_few_rows(tmp_path: Path) -> None:
     for item in data["incidents"]["items"]:
         assert item["id"] in text
     assert " other services" not in text
-    assert "smaller disruptions" not in text
+    assert "smaller service disruptions" not in text

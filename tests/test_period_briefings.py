@@ -206,17 +206,17 @@ def test_files_named_by_the_label_with_the_kind_in_the_words(
     html = (out / "briefing-2026-Q1.html").read_text()
     assert "Risk briefing · Q1 2026" in html
     assert "of the quarter's" in html
-    assert "than last quarter" in html
-    assert "than last month" not in html
+    assert "Against last quarter" in html
+    assert "last month" not in html
     assert "The quarter runs from 2026-01-01T00:00:00+01:00" in html
     year = (out / "briefing-2026.html").read_text()
     assert "Risk briefing · 2026" in year
-    assert "than last year" in year
+    assert "Against last year" in year
     assert "week by week" in year  # the year's burn-down has a point every seventh day
     assert "day by day" in (out / "briefing-2026-Q1.html").read_text()
     week = (out / "briefing-2026-W53.html").read_text()
     assert "Risk briefing · week 53 of 2026" in week
-    assert "is its weekly" in week
+    assert "are its weekly" in week
 
 
 def test_the_cli_takes_every_kind(workspace: Path, tmp_path: Path) -> None:
@@ -285,7 +285,7 @@ def test_the_email_speaks_of_the_quarter(workspace: Path) -> None:
     parts = render_email(brief(workspace, "2026-Q1"), pdf=b"%PDF-1.7 stand-in")
     assert parts.pdf_name == "briefing-2026-Q1.pdf"
     assert parts.subject.endswith(" (Q1 2026)")  # the default subject: the ask, then the quarter
-    assert parts.text.startswith("Example Corp risk briefing, Q1 2026\n")
+    assert parts.text.startswith("Example Corp risk briefing, Q1 2026 (issued 1 April 2026)\n")
     # the cost went up from 3,000 to 25,902: worse than last quarter
-    assert "(↑ €22,902, worse than last quarter)" in parts.text
+    assert "Worse than last quarter: up from €3,000." in parts.text
     assert "last month" not in parts.text + parts.html

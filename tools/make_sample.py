@@ -389,11 +389,18 @@ services:
 
 sources:
   # Per-minute counts of good and total requests: timestamp,service,good,total
+  # Which source (docs/sources.md has each one's options):
+  #   a file of a few million rows (CSV, CSV.gz, Parquet)   {path: exports/sli.parquet}
+  #   Parquet/CSV folders, hive-partitioned, much larger    {format: duckdb, path: "exports/sli/**/*.parquet"}
+  #   a table in PostgreSQL or a warehouse                  {format: sql, url: postgresql://user@host/db,
+  #                                                          password_env: DB_PASSWORD, query: "SELECT ..."}
+  #   a Prometheus, Thanos, Mimir or VictoriaMetrics store  {format: prometheus, url: ..., good: ..., total: ...}
   metrics:
     - {path: exports/sli.csv.gz}
   # Incidents: id,service,title,severity,started_at,detected_at,resolved_at,impact,risk
   # (impact = share of requests failing, 0..1; empty = the severity's default;
-  # risk = the id of the registered risk it matches, if any)
+  # risk = the id of the registered risk it matches, if any);
+  # also PagerDuty, Opsgenie, incident.io and Jira exports, format: duckdb or format: sql
   incidents:
     - {path: exports/incidents.csv, format: csv}
   # What could go wrong next year, and how badly (Google CRE risk analysis)
@@ -410,11 +417,13 @@ policy:
   # fix over the six months before the month. To set them instead:
   # baseline: {ttd_minutes: 30, ttr_minutes: 90}, or by_severity: {SEV1: {...}, ...},
   # or from_incidents: {start: 2026-01-01, end: 2026-07-01} (medians of that window).
-  error_budget_action: "Pause new feature releases for {service} until it is back within its downtime allowance"
+  error_budget_action: "Pause new feature releases for {service}"
   freeze_scope: "new features; fixes and changes that reduce risk continue"
   cost_of_freeze_per_day: 2500     # what a day without new features costs (agreed with Finance)
   postmortem_share: 0.20           # an incident using more of a budget needs a postmortem
   min_coverage: 0.95               # a service measured for less of the month has partial figures
+  # How the pages name severities (the codes stay in the JSON and the technical appendix).
+  severity_words: {SEV1: critical, SEV2: major, SEV3: moderate, SEV4: minor}
 
 # Every build records its figures in a history store, for the trend on page 1
 # and last month's decision: history.sqlite beside this file unless set here.
@@ -621,7 +630,7 @@ probability (they claim nothing).
 """
 
 COMMENTARY = """\
-October's overrun is one bad configuration change on the 15th, undone within the hour;
+October's overrun is one bad settings change on the 15th, undone within the hour;
 checks that stop such changes before they reach customers start in November. Card
 payments came close to its limit after the provider's outage on the 13th: we have asked
 the provider for its fix and a date.

@@ -15,6 +15,7 @@ import pandas as pd
 
 from briefing.compute.attribution import Split, cents, unrecorded_failures
 from briefing.compute.backtest import observed_by_service
+from briefing.compute.by_service import split_by_service
 from briefing.compute.groups import compute_groups, with_groups
 from briefing.compute.headline import choose_headline
 from briefing.compute.incidents import compute_incidents, current_incidents, service_splits, windows
@@ -88,7 +89,7 @@ def compute(
         config.policy,
     )
     background.shutdown(wait=False)
-    sli_by_service = {sid: rows for sid, rows in inputs.sli.groupby("service", sort=False)}
+    sli_by_service = split_by_service(inputs.sli)
     empty = inputs.sli.iloc[0:0]
     raw = {s.id: sli_by_service.get(s.id, empty) for s in config.services}
     services = tuple(

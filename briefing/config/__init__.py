@@ -17,6 +17,7 @@ from briefing.config.sections import ConfigChecker
 from briefing.config.values import (
     DEFAULT_ERROR_BUDGET_ACTION,
     DEFAULT_IMPACT_BY_SEVERITY,
+    DEFAULT_SEVERITY_WORDS,
     DEFAULT_SUBJECT,
     HEADLINE_KINDS,
     MAX_CONFIG_BYTES,
@@ -86,6 +87,7 @@ def load_config(path: Path) -> Config:
 __all__ = [
     "SEVERITIES",
     "DEFAULT_IMPACT_BY_SEVERITY",
+    "DEFAULT_SEVERITY_WORDS",
     "HEADLINE_KINDS",
     "DEFAULT_SUBJECT",
     "DEFAULT_ERROR_BUDGET_ACTION",

@@ -24,6 +24,7 @@ from briefing.config.sources import SourceChecks
 from briefing.config.values import (
     ASKS,
     DEFAULT_IMPACT_BY_SEVERITY,
+    DEFAULT_SEVERITY_WORDS,
     ERROR_BUDGET_ACTION_PLACEHOLDERS,
     HEADLINE_KINDS,
     MAX_COST_PER_HOUR,
@@ -177,6 +178,7 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
                 "seed",
                 "trials",
                 "redact_patterns",
+                "severity_words",
                 "decision_due_days",
                 "owner",
                 "tier_weights",
@@ -193,6 +195,11 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
             number = self.number(val, f"policy.impact_by_severity.{sev}", low=0.0, high=1.0)
             if number is not None:
                 impact[str(sev).upper()] = number
+        severity_words = dict(DEFAULT_SEVERITY_WORDS)
+        for sev, word in self.mapping(data.get("severity_words"), "policy.severity_words").items():
+            text = self.string(word, f"policy.severity_words.{sev}", required=True)
+            if text:
+                severity_words[str(sev).upper()] = text
         headline = self.headline(data.get("headline"))
         patterns = self.string_list(data.get("redact_patterns"), "policy.redact_patterns")
         for i, pattern in enumerate(patterns):
@@ -250,6 +257,7 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
             seed=int(seed or 0),
             trials=int(trials or defaults.trials),
             redact_patterns=patterns,
+            severity_words=severity_words,
             decision_due_days=int(due_days or 0),
             owner=self.string(data.get("owner"), "policy.owner") or defaults.owner,
             tier_weights=check_tier_weights(self, data.get("tier_weights")),

@@ -10,6 +10,7 @@ from typing import Any
 
 from briefing.config.fields import ENV_NAME, FieldChecker, kind_of, shorten
 from briefing.config.values import SourceEntry, Sources
+from briefing.config.warehouse import check_database_url, check_duckdb_path
 from briefing.formats import KINDS, find_format, format_from_extension, formats_of
 
 
@@ -85,6 +86,10 @@ class SourceChecks(FieldChecker):
         """The checked value of one source option (see `briefing.formats.CHECKS`), or None."""
         if check == "file":
             return self.existing_file(value, keypath)
+        if check == "files":
+            return check_duckdb_path(self, value, keypath)
+        if check == "database":
+            return check_database_url(self, value, keypath)
         if check == "timezone":
             return self.timezone(value, keypath)
         if check == "timestamp_format":

@@ -13,12 +13,13 @@ from briefing.errors import Location
 MAX_CONFIG_BYTES = 1_000_000
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 DEFAULT_IMPACT_BY_SEVERITY = {"SEV1": 1.0, "SEV2": 0.5, "SEV3": 0.2, "SEV4": 0.05}
+# How the briefing's pages name a severity (the codes stay in the JSON and the appendix).
+DEFAULT_SEVERITY_WORDS = {"SEV1": "critical", "SEV2": "major", "SEV3": "moderate", "SEV4": "minor"}
 HeadlineKind = Literal["budget_exhausted", "risk_exposure", "loss_avoided"]
 HEADLINE_KINDS: tuple[HeadlineKind, ...] = get_args(HeadlineKind)
 DEFAULT_SUBJECT = "{ask} ({period})"
-DEFAULT_ERROR_BUDGET_ACTION = (
-    "Pause new feature releases for {service} until it is back within its downtime allowance"
-)
+# page 1 prints when the pause ends in its own line ("Until"), so the action says what
+DEFAULT_ERROR_BUDGET_ACTION = "Pause new feature releases for {service}"
 DEFAULT_FREEZE_SCOPE = "new features; fixes and changes that reduce risk continue"
 Ask = Literal["approve", "note"]
 ASKS: tuple[Ask, ...] = get_args(Ask)
@@ -130,6 +131,7 @@ class Policy:
     seed: int = 20261001
     trials: int = 100_000
     redact_patterns: tuple[str, ...] = ()
+    severity_words: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_SEVERITY_WORDS))
     decision_due_days: int = 14
     owner: str = (
         "Head of Reliability"  # who answers for the briefing's decisions when no service owner does

@@ -40,6 +40,7 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import filters
 from briefing.render.chart_text import chart_texts
+from briefing.render.context import printed_costs
 from briefing.render.templates import PACKAGED, Look, environment, render_template
 from briefing.translate.words import period_words
 
@@ -104,6 +105,13 @@ def headline_figure(briefing: Briefing) -> str:
     )
 
 
+def ask_label(briefing: Briefing, look: Look | None = None) -> str:
+    """What the reader is asked to do, in the words page 1 uses ("For you to note")."""
+    env = environment((look or Look()).templates)
+    labels: dict[str, str] = env.get_template("_labels.html.j2").module.ask  # type: ignore[attr-defined]
+    return labels.get(briefing.headline.ask, "Decision needed")
+
+
 def render_subject(template: str, briefing: Briefing) -> str:
     """The subject from `delivery.email.subject`; the default is the ask in a few words."""
     values = {
@@ -128,41 +136,59 @@ def render_subject(template: str, briefing: Briefing) -> str:
 def _context(
     briefing: Briefing, pdf_name: str, chart_cids: dict[str, str], look: Look, logo_cid: str
 ) -> dict[str, object]:
-    locale, currency = briefing.locale, briefing.currency
+    """What the email templates print: page 1's figure, decision and supporting figures."""
+    locale, currency, zone = briefing.locale, briefing.currency, briefing.timezone
     words = period_words(briefing.period.label)
+
+    def value(amount: float | None, unit: str) -> str:
+        return filters.format_value(amount, unit, currency=currency, locale=locale)
+
+    costs = printed_costs(briefing)
     facts = []
     for fact in briefing.facts[:5]:
         moved = filters.change(
-            fact.change,
-            fact.unit,
-            fact.better_when,
-            currency=currency,
-            locale=locale,
-            period_noun=words.noun,
+            fact.change, fact.unit, fact.better_when, currency=currency, locale=locale
         )
-        better_or_worse = moved.tone in ("better", "worse")
+        basis = fact.basis
+        step = 100.0 if basis == "modelled" and fact.unit == "currency" else None  # as page 1
+        shown, before = fact.value, fact.previous
+        if step:
+            shown = filters.rounded_parts([fact.value], step)[0]
+            before = None if before is None else filters.rounded_parts([before], step)[0]
+        bridge = None
+        if fact.key == "downtime_cost" and costs.service:
+            shown = costs.total  # as page 1: the sum of the services' printed costs
+            if costs.bridged:
+                bridge = {
+                    "total": value(costs.total, "currency"),
+                    "recorded": value(costs.in_incidents_total, "currency"),
+                    "unrecorded": value(costs.unrecorded_total, "currency"),
+                    "count": briefing.incidents.count,
+                }
         facts.append(
             {
-                "value": filters.format_value(
-                    fact.value, fact.unit, currency=currency, locale=locale
-                ),
+                "bridge": bridge,
+                "value": value(shown, fact.unit),
                 "text": fact.text,
-                "change": f"{moved.arrow} {moved.text}".strip()
-                + (f", {moved.tone} than last {words.noun}" if better_or_worse else ""),
                 "tone": moved.tone,
+                "rose": (fact.change or 0) > 0,
+                "previous": value(before, fact.unit),
+                "basis": basis,
             }
         )
     headline = briefing.headline
     env = environment(look.templates)
     names = {s.id: s.name for s in briefing.services}
     return {
+        "b": briefing,
         "organization": briefing.organization,
         "period_name": filters.period_name(briefing.period.label, locale),
         "period_words": words,
         "figure": headline_figure(briefing),
         "headline": headline,
+        "ask_label": ask_label(briefing, look),
         "service_name": names.get(headline.service or "", headline.service or ""),
-        "due": filters.day(headline.due, locale, briefing.timezone) if headline.due else "",
+        "due": filters.day(headline.due, locale, zone) if headline.due else "",
         "facts": facts,
         "charts": chart_cids,
         "chart_text": chart_texts(briefing, env, list(chart_cids)),
@@ -171,7 +197,10 @@ def _context(
         "colours": look.colours,
         "locale": locale,
         "currency": currency,
-        "timezone": briefing.timezone,
+        "timezone": zone,
+        "money": lambda amount: filters.money(amount, currency, locale),
+        "percent": lambda fraction: filters.percent(fraction, locale, digits=0),
+        "day": lambda iso: filters.day(iso, locale, zone),
     }
 
 

@@ -236,9 +236,7 @@ def build_sli(
     """
     check_series(fetched, origins)
     counted = "good" if "good" in fetched else "bad"
-    wide = _wide(fetched["total"], "total").merge(
-        _wide(fetched[counted], counted), on=["service", "t"], how="outer", sort=True
-    )
+    wide = _joined(fetched["total"], fetched[counted], counted)
     first: list[FirstCheck] = []
     for name in ("total", counted):
         present = wide[f"{name}_present"].fillna(False).to_numpy(dtype=bool)
@@ -293,6 +291,27 @@ def build_sli(
     loaded = read_metrics_table(table, proxy, ctx, fmt, first=first)
     quality = _relocate(loaded.quality[0], wide, display, fmt, notes)
     return Loaded(table=loaded.table, quality=(quality,), notes=loaded.notes)
+
+
+def _joined(total: list[Series], counted: list[Series], name: str) -> pd.DataFrame:
+    """Total and good (or bad) points side by side, one row per service and time, sorted.
+
+    When both queries have the same services at the same times (the usual answer)
+    the columns are laid side by side; otherwise they are joined point by point.
+    """
+    by_service = {s.service: s for s in counted}
+    aligned = len(by_service) == len(total) and all(
+        s.service in by_service and np.array_equal(s.times, by_service[s.service].times)
+        for s in total
+    )
+    if not aligned:
+        return _wide(total, "total").merge(
+            _wide(counted, name), on=["service", "t"], how="outer", sort=True
+        )
+    ordered = sorted(total, key=lambda s: s.service)
+    left = _wide(ordered, "total")
+    right = _wide([by_service[s.service] for s in ordered], name)
+    return pd.concat([left, right.drop(columns=["service", "t"])], axis=1)
 
 
 def _wide(series: list[Series], name: str) -> pd.DataFrame:

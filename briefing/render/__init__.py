@@ -61,7 +61,7 @@ def render(
         data = render_json(briefing)
         validate_json(jsonlib.loads(data))
     if "html" in wanted or "pdf" in wanted:
-        from briefing.render.html import page_terms, render_charts, render_html
+        from briefing.render.html import render_charts, render_html
         from briefing.render.pdf import render_pdf
         from briefing.render.templates import environment
 
@@ -73,20 +73,12 @@ def render(
             "classification": classification,
             "look": look,
         }
-        log.info("Finding the glossary terms the pages print")
-        phrases = page_terms(briefing, charts=charts, **common)
         if "html" in wanted:
             log.info("Rendering HTML")
-            screen = render_html(
-                briefing, medium="screen", phrases=phrases, charts=charts, **common
-            )
+            screen = render_html(briefing, medium="screen", charts=charts, **common)
             out["html"] = screen.encode("utf-8")
         if "pdf" in wanted:
-            if detail != "summary":
-                phrases = page_terms(briefing, charts=charts, detail=detail, **common)
-            html = render_html(
-                briefing, medium="print", detail=detail, phrases=phrases, charts=charts, **common
-            )
+            html = render_html(briefing, medium="print", detail=detail, charts=charts, **common)
             if print_html:
                 out["print.html"] = html.encode("utf-8")
             log.info("Laying out the PDF")

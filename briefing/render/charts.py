@@ -31,7 +31,7 @@ from briefing.render.palette import Colours
 from briefing.translate.words import period_words
 
 KINDS = ("burn", "risk_minutes", "loss_exceedance", "trend")
-CHART_RISKS = 12  # bars of the risk chart: the largest shares of their allowance
+CHART_RISKS = 10  # bars of the risk chart: the largest shares of their allowance
 
 INK = "#1f2937"
 MUTED = "#6b7280"
@@ -52,7 +52,7 @@ RC = {
     # matplotlib ships DejaVu Sans: measured the same everywhere, never looked up (and
     # logged as missing) on a machine without another font
     "font.family": ["DejaVu Sans"],
-    "font.size": 8.5,
+    "font.size": 9,
     "axes.edgecolor": GRID,
     "axes.labelcolor": INK,
     "axes.titlesize": 9,
@@ -135,8 +135,8 @@ def _burn(briefing: Briefing) -> Figure:
     end = datetime.fromisoformat(briefing.period.end)
     xs = [_x(start)] + [_x(datetime.fromisoformat(p.at)) for p in service.burn]
     ys = [100.0] + [p.budget_remaining * 100 for p in service.burn]
-    fig = Figure(figsize=(7.0, 2.9))
-    ax = fig.add_axes((0.085, 0.12, 0.89, 0.83))
+    fig = Figure(figsize=(7.0, 2.8))
+    ax = fig.add_axes((0.085, 0.11, 0.89, 0.79))
     _axes_style(ax)
     ax.plot(
         [_x(start), _x(end)],
@@ -144,7 +144,7 @@ def _burn(briefing: Briefing) -> Figure:
         color=SLATE,
         linewidth=1,
         linestyle=(0, (4, 3)),
-        label="even pace",
+        label=f"spent evenly over the {period_words(briefing.period.label).noun}",
     )
     ax.axhline(0, color=INK, linewidth=0.9)
     low = min(min(ys), 0.0)
@@ -156,7 +156,7 @@ def _burn(briefing: Briefing) -> Figure:
         color=RED if ys[-1] < 0 else BLUE,
         linewidth=2.2,
         solid_capstyle="round",
-        label=f"this {period_words(briefing.period.label).noun}",
+        label=f"{service.name}, this {period_words(briefing.period.label).noun}",
     )
     ax.set_xlim(_x(start), _x(end))
     ax.set_ylim(low - 10 if low < 0 else -10, 110)
@@ -168,8 +168,11 @@ def _burn(briefing: Briefing) -> Figure:
     ax.set_xticks(
         [_x(t) for t in ticks], [format_skeleton(skeleton, t.date(), locale=loc) for t in ticks]
     )
+    last = ys[-1] / 100
     ax.annotate(
-        f"{filters.percent(ys[-1] / 100, loc, digits=0)} left",
+        f"{filters.percent(-last, loc, digits=0)} over"
+        if last < 0
+        else f"{filters.percent(last, loc, digits=0)} left",
         (xs[-1], ys[-1]),
         xytext=(-4, 7),
         textcoords="offset points",
@@ -177,27 +180,59 @@ def _burn(briefing: Briefing) -> Figure:
         color=ax.lines[-1].get_color(),
         fontweight="bold",
     )
-    legend = ax.legend(loc="best", frameon=False, fontsize=7.5, handlelength=2.4)
+    _mark_incidents(ax, briefing, service.id, xs, ys)
+    legend = ax.legend(
+        loc="lower right",
+        bbox_to_anchor=(1.0, 1.0),
+        ncol=2,
+        frameon=False,
+        fontsize=8,
+        handlelength=2.4,
+        borderaxespad=0.2,
+    )
     for text in legend.get_texts():
         text.set_color(INK)
-    ax.text(
-        _x(start + timedelta(hours=6)),
-        3,
-        "allowance used up",
-        color=INK,
-        fontsize=7.5,
-        va="bottom",
-    )
+    ax.text(_x(start + timedelta(hours=6)), 3, "allowance used up", color=INK, fontsize=8)
     ax.set_ylabel("Allowance left")
     return fig
 
 
+def _mark_incidents(
+    ax: Axes, briefing: Briefing, service: str, xs: list[float], ys: list[float]
+) -> None:
+    """Name the disruptions behind the largest drops (at most three, each over a tenth)."""
+    largest = sorted(
+        (
+            i
+            for i in briefing.incidents.items
+            if i.service == service and (i.budget_share or 0) >= 0.1
+        ),
+        key=lambda i: (-(i.budget_share or 0), i.id),
+    )[:3]
+    for incident in largest:
+        at = _x(datetime.fromisoformat(incident.started_at))
+        level = next((y for x, y in zip(xs, ys, strict=True) if x >= at), ys[-1])
+        late = at > xs[0] + 0.7 * (xs[-1] - xs[0])  # near the right edge: label to the left
+        ax.annotate(
+            _short(incident.title, 38),
+            (at, level),
+            xytext=(-6, 16) if late else (6, 16),
+            textcoords="offset points",
+            ha="right" if late else "left",
+            fontsize=8,
+            color=INK,
+            arrowprops={"arrowstyle": "-", "color": MUTED, "linewidth": 0.7},
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
+
+
 def _risk_minutes(briefing: Briefing) -> Figure:
+    """Each risk's share of its service's yearly allowance: bar and label in that one unit."""
     risks = risks_largest_first(briefing)[:CHART_RISKS]
     names = {s.id: s.name for s in briefing.services}
-    height = 0.75 + 0.42 * len(risks)
+    height = 0.7 + 0.4 * len(risks)
     fig = Figure(figsize=(7.0, height))
-    ax = fig.add_axes((0.3, 0.5 / height, 0.66, 1 - 0.75 / height))
+    ax = fig.add_axes((0.38, 0.5 / height, 0.58, 1 - 0.75 / height))
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.tick_params(length=0)
@@ -207,70 +242,109 @@ def _risk_minutes(briefing: Briefing) -> Figure:
     bars = ax.barh(rows, values, color=colors, height=0.55)
     for bar, risk in zip(bars, risks, strict=True):
         bar.set_hatch(HATCH if risk.needs_action else None)
-    labels = [f"{_wrap(r.title)}\n{_short(names.get(r.service, r.service), 34)}" for r in risks]
-    ax.set_yticks(rows, labels, color=INK)
+    labels = [f"{_wrap(r.title, 44)}\n{_short(names.get(r.service, r.service), 44)}" for r in risks]
+    ax.set_yticks(rows, labels, color=INK, fontsize=8)
     threshold = briefing.risks.threshold_fraction * 100
-    top = max([*values, 100.0]) * 1.18
-    ax.axvline(threshold, color=AMBER, linewidth=1.1, linestyle=(0, (4, 2)))
-    ax.axvline(100, color=INK, linewidth=1.1)
+    top = max([*values, threshold]) * 1.3
     loc = briefing.locale
+    ax.axvline(threshold, color=AMBER, linewidth=1.1, linestyle=(0, (4, 2)))
     ax.text(
         threshold,
         len(risks) - 0.45,
-        f" act above {filters.percent(threshold / 100, loc, digits=0)}",
-        color=AMBER,
-        fontsize=7.5,
-        va="bottom",
-    )
-    ax.text(
-        100,
-        len(risks) - 0.45,
-        "whole yearly allowance ",
+        f" action needed above {filters.percent(threshold / 100, loc, digits=0)}",
         color=INK,
-        fontsize=7.5,
+        fontsize=8,
         va="bottom",
-        ha="right",
     )
-    for row, value, risk in zip(rows, values, risks, strict=True):
+    if top > 100:
+        ax.axvline(100, color=INK, linewidth=1.1)
+        ax.text(
+            100,
+            len(risks) - 0.45,
+            "whole yearly allowance ",
+            color=INK,
+            fontsize=8,
+            va="bottom",
+            ha="right",
+        )
+    for row, value in zip(rows, values, strict=True):
         ax.text(
             value + top * 0.01,
             row,
-            f"{filters.number(risk.bad_minutes_per_year, loc)} min a year",
+            filters.percent(value / 100, loc, digits=0),
             va="center",
-            fontsize=7.5,
+            fontsize=8,
             color=INK,
-            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+            fontweight="bold",
         )
     ax.set_xlim(0, top)
     ax.set_ylim(-0.6, len(risks) - 0.1)
     ax.xaxis.set_major_formatter(
         FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
     )
-    ax.set_xlabel("Share of the service's yearly allowance each risk would use")
+    ax.set_xlabel("Share of the service's yearly allowance the risk would use")
     return fig
+
+
+def _crossing(xs: list[float], ys: list[float], level: float) -> float | None:
+    """The loss where the falling curve crosses `level` (straight lines between points)."""
+    for (x0, y0), (x1, y1) in zip(
+        zip(xs, ys, strict=True), zip(xs[1:], ys[1:], strict=True), strict=False
+    ):
+        if y0 >= level >= y1 and y0 != y1:
+            return x0 + (x1 - x0) * (y0 - level) / (y0 - y1)
+    return None
+
+
+def _two_figures(value: float) -> float:
+    """A value read off the curve, to two significant figures (553,800 -> 550,000)."""
+    if value <= 0:
+        return 0.0
+    return float(round(value, 2 - len(str(int(value)))))
 
 
 def _exceedance(briefing: Briefing) -> Figure:
     points = sorted(briefing.risks.loss_exceedance, key=lambda p: p.loss)
-    fig = Figure(figsize=(7.0, 2.3))
-    ax = fig.add_axes((0.09, 0.2, 0.88, 0.74))
+    fig = Figure(figsize=(7.0, 2.5))
+    ax = fig.add_axes((0.1, 0.19, 0.87, 0.77))
     _axes_style(ax)
     ax.grid(axis="x", color=GRID, linewidth=0.6)
     xs = [p.loss for p in points]
     ys = [p.probability * 100 for p in points]
     ax.fill_between(xs, ys, color=ACCENT_WASH, linewidth=0)
     ax.plot(xs, ys, color=BLUE, linewidth=2)
-    ax.axhline(10, color=AMBER, linewidth=1, linestyle=(0, (4, 2)))
     loc, cur = briefing.locale, briefing.currency
-    ax.text(xs[-1], 11, "1 year in 10", color=AMBER, fontsize=7.5, ha="right", va="bottom")
+    marks = (
+        (50.0, "half of all years lose more than {}"),
+        (10.0, "1 year in 10 loses more than {}"),
+    )
+    for level, words in marks:
+        loss = _crossing(xs, ys, level)
+        if loss is None:
+            continue
+        ax.plot([xs[0], loss], [level, level], color=AMBER, linewidth=1, linestyle=(0, (4, 2)))
+        ax.plot([loss, loss], [0, level], color=AMBER, linewidth=1, linestyle=(0, (4, 2)))
+        ax.plot([loss], [level], marker="o", color=INK, markersize=4)
+        right = loss > xs[0] + 0.55 * (xs[-1] - xs[0])
+        ax.annotate(
+            words.format(filters.money_compact(_two_figures(loss), cur, loc)),
+            (loss, level),
+            xytext=(-8, -12) if right else (8, 6),
+            textcoords="offset points",
+            ha="right" if right else "left",
+            fontsize=8.5,
+            color=INK,
+            fontweight="bold",
+            bbox={"boxstyle": "square,pad=0.15", "facecolor": "white", "edgecolor": "none"},
+        )
     ax.set_xlim(xs[0], xs[-1])
     ax.set_ylim(0, 102)
     ax.yaxis.set_major_formatter(
         FuncFormatter(lambda v, _: filters.percent(v / 100, loc, digits=0))
     )
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: filters.money_compact(v, cur, loc)))
-    ax.set_xlabel("Yearly loss from the risks above")
-    ax.set_ylabel("Chance of more")
+    ax.set_xlabel("Loss in a year from the risks in the register")
+    ax.set_ylabel("Chance a year loses more")
     return fig
 
 
@@ -278,8 +352,6 @@ def _trend(briefing: Briefing) -> Figure:
     """A small chart under the headline number: the headline measure in each period of the
     trend, a bar each, this period's last and solid, gaps left empty; allowance used is
     drawn against the whole allowance (the dashed 100% line)."""
-    from briefing.translate.history import short_period_name
-
     points = briefing.history
     spent = briefing.headline.kind == "budget_exhausted" and briefing.headline.unit == "fraction"
     values = [
@@ -292,7 +364,7 @@ def _trend(briefing: Briefing) -> Figure:
     ]
     fig = Figure(figsize=(2.1, 0.78))
     fig.patch.set_visible(False)  # sits on the headline card's own background
-    ax = fig.add_axes((0.02, 0.24, 0.8, 0.72))
+    ax = fig.add_axes((0.02, 0.04, 0.96, 0.92))
     ax.axis("off")
     known = [v for v in values if v is not None]
     top = max([*known, 1.0 if spent else 0.0]) * 1.08 or 1.0
@@ -312,41 +384,14 @@ def _trend(briefing: Briefing) -> Figure:
             linewidth=0,
         )
     ax.plot([-0.5, len(values) - 0.5], [0, 0], color=MUTED, linewidth=0.6)
-    loc, cur = briefing.locale, briefing.currency
-    if spent:
+    if spent:  # the whole allowance: the dashed line (its words are in the caption)
         ax.plot(
             [-0.5, len(values) - 0.5], [1.0, 1.0], color=INK, linewidth=0.7, linestyle=(0, (3, 2))
         )
-        ax.text(
-            len(values) - 0.3,
-            1.0,
-            filters.percent(1.0, loc, digits=0),
-            fontsize=6.5,
-            color=INK,
-            va="center",
-        )
-    else:
-        ax.text(
-            len(values) - 0.3,
-            known[-1],
-            filters.money_compact(known[-1], cur, loc),
-            fontsize=6.5,
-            color=INK,
-            va="center",
-        )
+    # no text inside this small chart: scaled into its column it would print under 7 pt;
+    # the caption under it names the periods and the values, written from the same data
     ax.set_xlim(-0.5, len(values) - 0.5)
     ax.set_ylim(0, top)
-    for row, ha in ((0, "left"), (len(points) - 1, "right")):
-        ax.text(
-            row - 0.35 if ha == "left" else row + 0.35,
-            -0.06 * top,
-            short_period_name(points[row].period, loc),
-            fontsize=6.5,
-            color=INK if row else MUTED,
-            fontweight="bold" if row else "normal",
-            ha=ha,
-            va="top",
-        )
     return fig
 
 
@@ -358,11 +403,11 @@ _DRAW = {
 }
 
 
-def _wrap(text: str) -> str:
-    """At most two lines of about 34 characters (the rest elided)."""
-    lines = textwrap.wrap(text, 34) or [""]
+def _wrap(text: str, width: int = 34) -> str:
+    """At most two lines of about `width` characters (the rest elided)."""
+    lines = textwrap.wrap(text, width) or [""]
     if len(lines) > 2:
-        lines = [lines[0], _short(" ".join(lines[1:]), 34)]
+        lines = [lines[0], _short(" ".join(lines[1:]), width)]
     return "\n".join(lines)
 
 

@@ -1,149 +1,26 @@
 """Render stage: a `Briefing` becomes the template context (what the page shows, in order).
 
 Nothing is computed here that compute or translate should have decided; this module
-only picks, orders and labels: costliest incidents first, the service whose burn-down
-page 1 shows, the words for a status. Technical ideas reach the page only through
-`Words.say()`, which prints the glossary's business phrase and remembers the term
-for "Words we use".
+only picks and orders (costliest incidents first, the service whose burn-down the
+body shows) and gives the templates the printing rules: parts rounded so that they
+add up, achieved reliability that agrees with the allowance used. Technical ideas
+reach the page only through `TermMarkup` (render/terms.py), from the terms
+translate recorded in `Briefing.terms`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from briefing.errors import BriefingError
 from briefing.model import Briefing, IncidentItem, RiskItem, ServiceStatus, Term
 from briefing.render import filters
+from briefing.render.terms import TermMarkup
 from briefing.render.trend import PastView, past_view
-from briefing.translate.glossary import Glossary
 from briefing.translate.words import PeriodWords, period_words
-
-# --------------------------------------------------------------------------- glossary words
-
-
-@dataclass(frozen=True, slots=True)
-class UsedTerm:
-    term: str
-    say_instead: str
-    definition: str
-    metaphor: str
-    why_it_matters: str
-
-
-class Words:
-    """The glossary as the template speaks it; records every term it prints.
-
-    `phrases` are the terms whose business phrase is wrapped with a tooltip wherever
-    it appears in translated sentences (headline, facts); the renderer passes the
-    terms a first pass recorded, so the wrapping does not depend on page order.
-    """
-
-    def __init__(
-        self, glossary: Glossary, briefing_terms: Iterable[Term], phrases: Iterable[str] = ()
-    ) -> None:
-        self._glossary = glossary
-        self._used: dict[str, UsedTerm] = {}
-        self._footnoted: set[str] = set()
-        for term in briefing_terms:
-            self._used[term.term.casefold()] = UsedTerm(
-                term.term, term.say_instead, term.definition, term.metaphor, term.why_it_matters
-            )
-        self._phrases = sorted(
-            {self._entry(name).say_instead: self._entry(name) for name in phrases}.items(),
-            key=lambda item: -len(item[0]),
-        )
-
-    def _entry(self, name: str) -> UsedTerm:
-        key = name.casefold()
-        if key in self._used:
-            return self._used[key]
-        entry = self._glossary.lookup(name)
-        if entry is None:
-            raise BriefingError(
-                f"the glossary has no entry for {name!r}, which the briefing template prints",
-                hint=f"add {name!r} (with definition, say_instead and metaphor) to glossary.yaml",
-            )
-        return UsedTerm(
-            entry.term, entry.say_instead, entry.definition, entry.metaphor, entry.why_it_matters
-        )
-
-    def _span(self, used: UsedTerm, text: str) -> Markup:
-        return Markup('<span class="term" title="{}">{}</span>').format(used.definition, text)
-
-    def _footnote(self, used: UsedTerm) -> Markup:
-        """The definition as a print footnote, once per term."""
-        key = used.term.casefold()
-        if key in self._footnoted:
-            return Markup("")
-        self._footnoted.add(key)
-        return Markup('<span class="fn">{}: {}</span>').format(
-            used.say_instead[:1].upper() + used.say_instead[1:], used.definition
-        )
-
-    def say(self, name: str, *, capital: bool = False) -> Markup:
-        """The business phrase for `name`, with its definition as tooltip and print footnote."""
-        used = self._entry(name)
-        self._used[used.term.casefold()] = used
-        text = used.say_instead[:1].upper() + used.say_instead[1:] if capital else used.say_instead
-        return self._span(used, text) + self._footnote(used)
-
-    def business(self, text: str) -> Markup:
-        """Escape translated text, then give every known business phrase in it its tooltip."""
-        escaped = str(escape(text))
-        if not self._phrases:
-            return Markup(escaped)
-        by_phrase = {str(escape(p)).casefold(): u for p, u in self._phrases}
-        pattern = re.compile(
-            r"\b(" + "|".join(re.escape(str(escape(p))) for p, _ in self._phrases) + r")\b",
-            re.IGNORECASE,
-        )
-
-        def wrap(match: re.Match[str]) -> str:
-            used = by_phrase[match.group(0).casefold()]
-            self._used[used.term.casefold()] = used
-            return str(self._span(used, match.group(0)) + self._footnote(used))
-
-        return Markup(pattern.sub(wrap, escaped))
-
-    def used(self) -> list[UsedTerm]:
-        """Every term printed so far, alphabetical by the words the briefing uses."""
-        return sorted(self._used.values(), key=lambda u: (u.say_instead.casefold(), u.term))
-
-    def used_names(self) -> list[str]:
-        return [u.term for u in self.used()]
-
-
-# --------------------------------------------------------------------------- what the page shows
-
-STATUS_WORDS = {
-    "exhausted": ("Allowance spent", "bad"),
-    "at_risk": ("At risk", "warn"),
-    "healthy": ("Healthy", "good"),
-    "no_data": ("No data", "none"),
-}
-COMPONENT_WORDS = {
-    "faster_response": "Faster response",
-    "prevented": "Problems prevented",
-    "risk_reduction": "Risks reduced",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class StatusView:
-    words: str
-    tone: str
-
-
-def status_view(service: ServiceStatus) -> StatusView:
-    words, tone = STATUS_WORDS.get(service.status, (service.status, "none"))
-    if service.room_to_release:  # compute applies policy.spare_allowance
-        words = "Healthy, room to release faster"
-    return StatusView(words, tone)
 
 
 def burn_service(briefing: Briefing) -> ServiceStatus | None:
@@ -161,11 +38,86 @@ def burn_service(briefing: Briefing) -> ServiceStatus | None:
 
 
 def incidents_costliest_first(briefing: Briefing) -> list[IncidentItem]:
-    return sorted(briefing.incidents.items, key=lambda i: (-i.cost, i.started_at, i.id))
+    """Costliest first: by measured cost where the briefing has it, else the declared one."""
+
+    def cost(item: IncidentItem) -> float:
+        return float(item.measured_cost if item.measured_cost is not None else item.cost)
+
+    return sorted(briefing.incidents.items, key=lambda i: (-cost(i), i.started_at, i.id))
 
 
 def risks_largest_first(briefing: Briefing) -> list[RiskItem]:
+    """Risks by the share of the yearly allowance they would use, the largest first."""
     return sorted(briefing.risks.items, key=lambda r: (-r.budget_fraction, r.id))
+
+
+def parts(values: Sequence[float | None], step: float = 1.0) -> list[float]:
+    """Amounts as printed: rounded so that their sum is the printed total (see `rounded_parts`)."""
+    return filters.rounded_parts([v or 0.0 for v in values], step)
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedCosts:
+    """Every cost the body prints, rounded once, so that each printed total is the sum of
+    its printed parts wherever it appears: services, the bridge, the disruptions table."""
+
+    service: dict[str, float]  # downtime_cost by service id; they add up to `total`
+    in_incidents: dict[str, float]  # a service's incident_cost; with `unrecorded`, its cost
+    unrecorded: dict[str, float]  # a service's unattributed_cost
+    measured: dict[str, float]  # an incident's measured_cost; a service's add up to in_incidents
+    declared: dict[str, float]  # an incident's declared estimate (impact x minutes)
+    total: float
+    in_incidents_total: float
+    unrecorded_total: float
+    declared_total: float
+
+    @property
+    def bridged(self) -> bool:
+        """Whether the briefing splits each service's cost into recorded and unrecorded."""
+        return bool(self.in_incidents)
+
+
+def printed_costs(briefing: Briefing) -> PrintedCosts:
+    services = briefing.services
+    costs = parts([s.downtime_cost for s in services])
+    service = {s.id: c for s, c in zip(services, costs, strict=True)}
+    in_incidents: dict[str, float] = {}
+    unrecorded: dict[str, float] = {}
+    measured: dict[str, float] = {}
+    items = briefing.incidents.items
+    split = [s for s in services if s.incident_cost is not None]
+    by_service: dict[str, list[IncidentItem]] = {}
+    for item in items:
+        by_service.setdefault(item.service, []).append(item)
+    if split and len(split) == len(services):
+        for s in services:
+            recorded, rest = filters.rounded_parts(
+                [
+                    s.incident_cost or 0.0,
+                    s.unattributed_cost or 0.0,
+                ],
+                total=service[s.id],
+            )
+            in_incidents[s.id], unrecorded[s.id] = recorded, rest
+            own = by_service.get(s.id, [])
+            shares = (
+                filters.rounded_parts([i.measured_cost or 0.0 for i in own], total=recorded)
+                if own
+                else []
+            )
+            measured.update({i.id: m for i, m in zip(own, shares, strict=True)})
+    declared_parts = parts([i.cost for i in items])
+    return PrintedCosts(
+        service=service,
+        in_incidents=in_incidents,
+        unrecorded=unrecorded,
+        measured=measured,
+        declared={i.id: d for i, d in zip(items, declared_parts, strict=True)},
+        total=sum(costs),
+        in_incidents_total=sum(in_incidents.values()),
+        unrecorded_total=sum(unrecorded.values()),
+        declared_total=sum(declared_parts),
+    )
 
 
 def service_names(briefing: Briefing) -> dict[str, str]:
@@ -209,21 +161,21 @@ class RenderContext(TypedDict):
     charts: dict[str, Markup]
     facts: list[Any]
     services: list[ServiceStatus]
-    statuses: dict[str, StatusView]
     names: dict[str, str]
     burn: ServiceStatus | None
     incidents: list[IncidentItem]
     risks: list[RiskItem]
-    components: dict[str, str]
+    parts: Callable[..., list[float]]
+    costs: PrintedCosts
     say: Callable[..., Markup]
-    business: Callable[[str], Markup]
-    words_used: Callable[[], list[UsedTerm]]
+    business: Callable[..., Markup]
+    words_used: Callable[[], list[Term]]
     past: PastView  # the trend, the grid of past periods, last decision, the author's note
 
 
 def build_context(
     briefing: Briefing,
-    words: Words,
+    words: TermMarkup,
     *,
     css: str,
     charts: dict[str, Markup],
@@ -255,12 +207,12 @@ def build_context(
         charts=charts,
         facts=list(briefing.facts[:5]),
         services=list(briefing.services),
-        statuses={s.id: status_view(s) for s in briefing.services},
         names=service_names(briefing),
         burn=burn_service(briefing),
         incidents=incidents_costliest_first(briefing),
         risks=risks_largest_first(briefing),
-        components=COMPONENT_WORDS,
+        parts=parts,
+        costs=printed_costs(briefing),
         say=words.say,
         business=words.business,
         words_used=words.used,

@@ -3,6 +3,7 @@
 from briefing.formatting import (
     MINUS,
     Change,
+    achieved,
     change,
     day,
     format_value,
@@ -15,11 +16,14 @@ from briefing.formatting import (
     percent,
     period_name,
     reliability,
+    rounded_parts,
+    used_digits,
 )
 
 __all__ = [
     "MINUS",
     "Change",
+    "achieved",
     "change",
     "day",
     "format_value",
@@ -32,4 +36,6 @@ __all__ = [
     "percent",
     "period_name",
     "reliability",
+    "rounded_parts",
+    "used_digits",
 ]

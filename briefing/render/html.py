@@ -1,13 +1,12 @@
 """Render stage: the briefing as one self-contained HTML page (inline CSS and SVG).
 
-The same HTML is the PDF's source. It is rendered twice in memory: the first pass
-learns which glossary terms the page prints, the second wraps those terms' business
-phrases in translated sentences too, wherever they appear on the page.
+The same HTML is the PDF's source. It is rendered in one pass: the glossary terms
+it prints, and the business phrases it marks in translated sentences, are the
+ones translate recorded in `Briefing.terms`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -19,10 +18,11 @@ from briefing.errors import BriefingError
 from briefing.model import Briefing
 from briefing.render import charts as chart_module
 from briefing.render.chart_text import chart_texts
-from briefing.render.context import Words, build_context
+from briefing.render.context import PrintedCosts, build_context
 from briefing.render.templates import Look, environment, render_template, source
+from briefing.render.terms import TermMarkup
 from briefing.render.trend import past_view
-from briefing.render.views import Detail, body_lists, explore_units, grid_rows
+from briefing.render.views import Detail, Listing, body_lists, explore_units, grid_rows
 from briefing.translate.glossary import Glossary
 
 Medium = Literal["screen", "print"]
@@ -65,16 +65,14 @@ def render_html(
     look: Look | None = None,
     medium: Medium = "screen",
     detail: Detail = "summary",
-    phrases: Sequence[str] | None = None,
     charts: dict[str, Markup] | None = None,
 ) -> str:
     """The whole briefing as one HTML document (a `str`; nothing is written to disk).
 
     `medium` "screen" is the HTML page: the body as the summary prints it, then every
     service, incident and risk by unit, to open, sort and filter (inline script).
-    "print" is the PDF's source: the body as `detail` says, no script.
-    `phrases`: the glossary terms whose business phrases are marked in sentences, as
-    `page_terms` found them (else a first pass finds them); `charts`: already drawn.
+    "print" is the PDF's source: the body as `detail` says, no script. `charts`: the
+    charts already drawn (one drawing serves both documents).
     """
     look = look or Look()
     env = environment(look.templates)
@@ -85,54 +83,25 @@ def render_html(
         "classification": classification,
         "logo": look.logo_uri,
     }
-    extra = _extra(briefing, medium, detail)
-    if phrases is None:
-        first = Words(glossary, briefing.terms)
-        render_template(env, TEMPLATE, {**build_context(briefing, first, **options), **extra})
-        phrases = first.used_names()
-    words = Words(glossary, briefing.terms, phrases=phrases)
-    return render_template(env, TEMPLATE, {**build_context(briefing, words, **options), **extra})
+    words = TermMarkup(glossary, briefing.terms)
+    context = build_context(briefing, words, **options)
+    extra = _extra(briefing, medium, detail, context["costs"])
+    return render_template(env, TEMPLATE, {**context, **extra})
 
 
-def page_terms(
-    briefing: Briefing,
-    *,
-    glossary: Glossary,
-    charts: dict[str, Markup],
-    paper_size: str = "A4",
-    classification: str = "Confidential",
-    look: Look | None = None,
-    detail: Detail = "summary",
-) -> list[str]:
-    """The glossary terms the printed document uses, from one pass over it.
-
-    The HTML page prints the same terms as the printed summary (its list of every row
-    prints none), so one small pass serves both: the big page is rendered once.
-    """
-    look = look or Look()
-    env = environment(look.templates)
-    options: dict[str, Any] = {
-        "css": "",
-        "charts": charts,
-        "paper_size": paper(paper_size),
-        "classification": classification,
-        "logo": look.logo_uri,
-    }
-    first = Words(glossary, briefing.terms)
-    context = {**build_context(briefing, first, **options), **_extra(briefing, "print", detail)}
-    render_template(env, TEMPLATE, context)
-    return first.used_names()
-
-
-def _extra(briefing: Briefing, medium: Medium, detail: Detail) -> dict[str, Any]:
+def _extra(
+    briefing: Briefing, medium: Medium, detail: Detail, costs: PrintedCosts
+) -> dict[str, Any]:
     """What a medium shows: the lists as printed, the grid, and the HTML page's units."""
     printed = detail if medium == "print" else "summary"
     extra: dict[str, Any] = {
         "medium": medium,
         "detail": printed,
         "units": explore_units(briefing) if medium == "screen" else [],
-        **body_lists(briefing, printed),
+        **body_lists(briefing, printed, costs),
     }
+    # a summary that leaves rows out prints its tables more tightly
+    extra["summarised"] = any(value.rest for value in extra.values() if isinstance(value, Listing))
     if printed == "summary" and medium == "print":  # the HTML page keeps the whole grid
         past = past_view(briefing)
         rows, left, over = grid_rows(past.rows, extra["services"])

@@ -32,6 +32,7 @@ from jinja2.runtime import Context
 from briefing.config import Palette, Report
 from briefing.config.fields import image_media_type
 from briefing.errors import BriefingError, Location
+from briefing.model import ServiceStatus
 from briefing.render import filters
 from briefing.render.palette import Colours, css_variables
 
@@ -107,6 +108,20 @@ def _reliability(ctx: Context, value: float | None) -> str:
     return filters.reliability(value, ctx["locale"])
 
 
+def _achieved(ctx: Context, service: ServiceStatus) -> str:
+    """Achieved reliability beside allowance used; a time-slice allowance has no such identity."""
+    if service.budgeting_method != "occurrences":
+        return filters.reliability(service.sli, ctx["locale"], service.objective)
+    return filters.achieved(service.sli, service.objective, service.budget_consumed, ctx["locale"])
+
+
+def _used(ctx: Context, consumed: float | None) -> str:
+    """A share of an allowance used, whole percents unless that would hide going over 100%."""
+    if consumed is None:
+        return filters.percent(None, ctx["locale"])
+    return filters.percent(consumed, ctx["locale"], digits=filters.used_digits(consumed))
+
+
 def _number(ctx: Context, value: float | None, digits: int = 0) -> str:
     return filters.number(value, ctx["locale"], digits=digits)
 
@@ -165,6 +180,8 @@ def environment(custom_dir: Path | None = None) -> jinja2.Environment:
         percent=pass_context(_percent),
         objective=pass_context(_objective),
         reliability=pass_context(_reliability),
+        achieved=pass_context(_achieved),
+        used=pass_context(_used),
         number=pass_context(_number),
         day=pass_context(_day),
         moment=pass_context(_moment),

@@ -24,6 +24,7 @@ from briefing.model import (
     RiskItem,
     ServiceStatus,
 )
+from briefing.render.context import PrintedCosts, parts
 from briefing.render.trend import GridRow
 
 T = TypeVar("T")
@@ -129,17 +130,22 @@ def _incident_order(item: IncidentItem) -> tuple[float, str, str]:
 # --------------------------------------------------------------------------- the printed body
 
 
-def body_lists(briefing: Briefing, detail: Detail) -> dict[str, Listing[Any]]:
+def body_lists(briefing: Briefing, detail: Detail, costs: PrintedCosts) -> dict[str, Any]:
     """The long lists of the body as a page prints them: `services`, `incidents`, `risks`,
     `unrecorded` (days of failures with no incident record) and `by_service` (each
-    service's risks together). A summary prints the costliest first (the largest share of
-    the allowance for `by_service`), and always the services the headline names."""
+    service's risks together), with `yearly` (each risk's yearly cost as printed) and
+    `yearly_total`. A summary prints the costliest first (the largest share of the
+    allowance for `by_service`), and always the services the headline names; the rest's
+    sums are of the printed amounts, so each table adds up to the total it prints."""
     headline = briefing.headline
     named = {s.id for s in headline.services[: headline.named]} | {headline.service or ""}
     services = list(briefing.services)
     if detail == "summary":
         services.sort(key=lambda s: -(s.downtime_cost or 0.0))  # stable: config order on ties
-    risks = sorted(briefing.risks.items, key=lambda r: (-r.budget_fraction, r.id))
+    in_order = sorted(briefing.risks.items, key=lambda r: (-r.budget_fraction, r.id))
+    printed = parts([r.annual_cost for r in in_order], 100)
+    yearly = dict(zip((r.id for r in in_order), printed, strict=True))
+    risks = list(in_order)
     if detail == "summary":
         risks.sort(key=lambda r: -r.annual_cost)
     return {
@@ -147,22 +153,34 @@ def body_lists(briefing: Briefing, detail: Detail) -> dict[str, Listing[Any]]:
             services,
             detail,
             keep=[s for s in services if s.id in named],
-            amounts={"cost": lambda s: s.downtime_cost},
+            amounts={
+                "cost": lambda s: costs.service.get(s.id, 0.0),
+                "in_incidents": lambda s: costs.in_incidents.get(s.id, 0.0),
+                "unrecorded": lambda s: costs.unrecorded.get(s.id, 0.0),
+            },
         ),
         "incidents": listing(
             sorted(briefing.incidents.items, key=_incident_order),
             detail,
-            amounts={"measured": lambda i: i.measured_cost, "declared": lambda i: i.cost},
+            amounts={
+                "measured": lambda i: costs.measured.get(i.id, 0.0),
+                "declared": lambda i: costs.declared.get(i.id, 0.0),
+            },
         ),
-        "risks": listing(risks, detail, amounts={"cost": lambda r: r.annual_cost}),
+        "risks": listing(risks, detail, amounts={"cost": lambda r: yearly[r.id]}),
+        "yearly": yearly,
+        "yearly_total": sum(yearly.values()),
         "unrecorded": listing(
-            sorted(briefing.unrecorded_failures, key=lambda u: (-u.cost, u.day, u.service)),
+            briefing.unrecorded_failures,
             detail,
-            amounts={"cost": lambda u: u.cost},
+            first=lambda u: (-u.cost, u.day, u.service),
+            amounts={"cost": lambda u: u.cost, "minutes": lambda u: u.equivalent_outage_minutes},
         ),
         "by_service": listing(
-            sorted(briefing.risks.by_service, key=lambda s: -s.budget_fraction),
+            briefing.risks.by_service,
             detail,
+            first=lambda s: -s.budget_fraction,
+            limit=SHOWN // 2,  # a second view of the same risks: the largest few
         ),
     }
 

@@ -220,11 +220,11 @@ def _until_words(choice: HeadlineChoice, services: dict[str, ServiceStatus], voi
             )
         case "back_within":
             service = services[choice.service or ""]
+            # page 1 prints the date before it: "15 November 2026: when ..."
             return (
-                f"until the last {voice.count(choice.window_days, 'day')} of {service.name} are "
-                f"back within its {voice.say('error budget')}, expected on "
-                f"{voice.day(choice.until)} if failures return to its typical day of "
-                f"{voice.month()}"
+                f"when the last {voice.count(choice.window_days, 'day')} of {service.name} are "
+                f"back within its {voice.say('error budget')}, if its failures return to "
+                f"their typical day of {voice.month()}"
             )
         case "next_period":
             if choice.kind == "budget_exhausted" and choice.service is None:
@@ -235,7 +235,7 @@ def _until_words(choice: HeadlineChoice, services: dict[str, ServiceStatus], voi
                 )
             if choice.kind == "budget_exhausted":
                 return (
-                    f"until the end of {following}: at its typical day of {voice.month()} the "
+                    f"the end of {following}: at its typical day of {voice.month()} the "
                     f"service would not be back within its {voice.say('error budget')} sooner; "
                     f"reviewed in the briefing for {following}"
                 )
@@ -351,6 +351,11 @@ def _action(amount: Amount | None, voice: Voice) -> Amount | None:
     return replace(amount, basis=basis)
 
 
+def _modelled(amount: float | None, voice: Voice) -> str:
+    """A modelled amount as the pages print one: to the nearest 100."""
+    return voice.money(round(amount or 0.0, -2))
+
+
 def _alternative(option: Alternative, findings: Findings, voice: Voice) -> Alternative:
     risks = {r.id: r for r in findings.risks.items}
     risk = risks.get(option.risk or "")
@@ -362,7 +367,7 @@ def _alternative(option: Alternative, findings: Findings, voice: Voice) -> Alter
                 f"Fund the fix for the registered risk {title} as well as, or instead of, the pause"
             )
             effect = (
-                f"Removes up to {voice.money(option.amount)} a year of expected loss "
+                f"Removes up to {_modelled(option.amount, voice)} a year of expected loss "
                 "(modelled); the pause alone does not change the risk"
             )
         case "keep_releasing" if len(option.services) > 1:
@@ -400,14 +405,16 @@ def _alternative(option: Alternative, findings: Findings, voice: Voice) -> Alter
             )
         case "fix_largest_risk":
             decision = f"Fund only the fix for {title}"
-            effect = f"Cuts the expected yearly cost by {voice.money(option.amount)} (modelled)"
+            effect = (
+                f"Cuts the expected yearly cost by {_modelled(option.amount, voice)} (modelled)"
+            )
         case "accept_risk":
             decision = "Accept the risks as they are"
-            effect = f"About {voice.money(option.amount)} a year stays at stake (modelled)"
+            effect = f"About {_modelled(option.amount, voice)} a year stays at stake (modelled)"
         case "reduce_investment":
             decision = "Reduce the reliability investment"
             effect = (
-                f"Puts at stake losses like the {voice.money(option.amount)} it avoided in "
+                f"Puts at stake losses like the {_modelled(option.amount, voice)} it avoided in "
                 f"{voice.month()} (modelled)"
             )
         case _:

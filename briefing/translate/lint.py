@@ -5,6 +5,9 @@ Two kinds of finding, each with the line and column in the original text:
   (whole words; acronyms such as SLO match case-sensitively, other names do not);
 - `undefined`: a technical-looking word with no entry: an ALL-CAPS acronym, a
   snake_case or camelCase identifier.
+With `details=True` (the build's check of the pages before the technical appendix)
+a third: `technical_detail`, a machine timestamp (2026-10-01T00:00:00), a file name
+(sli.csv.gz) or a redaction marker ("[redacted]").
 In HTML only visible text counts: not tags or attributes, not `<head>`, `<script>`,
 `<style>` or `<template>`, and nothing inside an element with `data-lint="skip"`.
 """
@@ -25,6 +28,22 @@ from briefing.translate.glossary import Glossary
 MAX_CHECK_BYTES = 20_000_000
 BARE_JARGON = "bare_jargon"
 UNDEFINED = "undefined"
+TECHNICAL_DETAIL = "technical_detail"
+_EXTENSIONS = "csv|tsv|gz|zip|json|ya?ml|parquet|sql|sqlite|duckdb|txt|xlsx?|log|py|j2|html?|pdf"
+_DETAILS = (
+    (
+        re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"),
+        "a machine timestamp: print the date in words",
+    ),
+    (
+        re.compile(rf"(?<![\w/.-])[\w/.-]*\w\.(?:{_EXTENSIONS})(?:\.gz)?(?![\w.])", re.IGNORECASE),
+        "a file name: name the source in words, or move it to the technical appendix",
+    ),
+    (
+        re.compile(r"\[\s*redacted\s*\]", re.IGNORECASE),
+        "a redaction marker: say who or what it was in plain words",
+    ),
+)
 
 # Acronyms every business reader knows: not reported as undefined.
 _COMMON = """
@@ -65,12 +84,24 @@ class JargonFinding:
     term: str = ""  # the glossary entry, for bare jargon
 
 
-def find_jargon(text: str, glossary: Glossary, *, html: bool = False) -> list[JargonFinding]:
-    """Bare jargon and undefined technical words in `text`, in reading order."""
+def find_jargon(
+    text: str, glossary: Glossary, *, html: bool = False, details: bool = False
+) -> list[JargonFinding]:
+    """Bare jargon and undefined technical words in `text` (and technical details), in order."""
     visible = _visible_html(text) if html else text
     visible = _URL.sub(lambda m: " " * len(m.group()), visible)
     starts = _line_starts(text)
     findings: list[JargonFinding] = []
+    if details:
+        for pattern, advice in _DETAILS:
+            for match in pattern.finditer(visible):
+                line, column = _position(starts, match.start())
+                findings.append(
+                    JargonFinding(line, column, match.group(), TECHNICAL_DETAIL, advice)
+                )
+                visible = (
+                    visible[: match.start()] + " " * len(match.group()) + visible[match.end() :]
+                )
     taken: list[tuple[int, int]] = []
     for match in _names_pattern(glossary).finditer(visible):
         taken.append(match.span())

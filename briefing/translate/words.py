@@ -21,7 +21,9 @@ from briefing.translate.headline import warning_words, word_headline
 from briefing.translate.history import differs_note, previous_decision
 from briefing.translate.loss import word_loss
 from briefing.translate.method import method_notes
+from briefing.translate.pages import page_terms
 from briefing.translate.phrases import PERIOD_WORDS, PeriodWords, Voice, Words, period_words
+from briefing.translate.plain import plain_words
 from briefing.translate.redact import redact_findings
 
 __all__ = ["PERIOD_WORDS", "PeriodWords", "Words", "period_words", "translate"]
@@ -33,15 +35,42 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     words = Words(glossary)
     period = findings.period
     voice = Voice(words, config, period)
+    # titles from the inputs print their jargon as business words, in every sentence
+    incidents_plain = replace(
+        findings.incidents,
+        items=tuple(
+            replace(item, title=plain_words(item.title, glossary, words.say))
+            for item in findings.incidents.items
+        ),
+        severity_words=_severity_words(findings, config),
+    )
+    risks_plain = replace(
+        findings.risks,
+        items=tuple(
+            replace(r, title=plain_words(r.title, glossary, words.say))
+            for r in findings.risks.items
+        ),
+    )
+    cause = findings.headline.cause
+    if cause is not None and cause.shared:  # the kinds of disruption many services share
+        cause = replace(
+            cause,
+            shared=tuple(
+                replace(k, title=plain_words(k.title, glossary, words.say)) for k in cause.shared
+            ),
+        )
+    findings = replace(
+        findings,
+        incidents=incidents_plain,
+        risks=risks_plain,
+        headline=replace(findings.headline, cause=cause),
+    )
     titles = {item.id: item.title for item in findings.incidents.items}
     headline = word_headline(findings, voice, titles)
     facts = tuple(_fact_text(fact, voice) for fact in findings.facts)
     incidents = word_incidents(findings.incidents, voice)
-    for term in ("error budget", "cost of downtime", "loss avoided", "incident"):
+    for term in page_terms(findings):
         words.say(term)
-    if findings.risks.items:
-        words.say("risk exposure")
-        words.say("bad minutes per year")
     quality = replace(
         findings.data_quality,
         warnings=tuple(
@@ -118,16 +147,29 @@ def _fact_text(fact: Fact, voice: Voice) -> Fact:
         case "incidents":
             text = f"{voice.count(int(value), disruption)} hit customers"
         case "time_to_restore":
-            text = f"Half of the {disruption}s were fixed within {voice.minutes(value)}"
+            text = (
+                f"Half of the {disruption}s were fixed within {voice.minutes(value)} "
+                "of being noticed"
+            )
             voice.say("MTTR")
         case "loss_avoided":
-            text = f"Reliability work avoided an estimated {voice.money(value)} of losses"
+            # a modelled figure: to the nearest 100, as the pages print it
+            text = (
+                f"Reliability work avoided an estimated {voice.money(round(value, -2))} of losses"
+            )
             if fact.p10 is not None and fact.p90 is not None:
                 text += (
                     f" (a modelled figure; {voice.say('confidence interval')} "
-                    f"{voice.money(fact.p10)} to {voice.money(fact.p90)})"
+                    f"{voice.money(round(fact.p10, -2))} to {voice.money(round(fact.p90, -2))})"
                 )
             voice.say("loss avoided")
         case _:
             assert_never(fact.key)
     return replace(fact, text=text)
+
+
+def _severity_words(findings: Findings, config: Config) -> dict[str, str]:
+    """The word the pages print for each severity the briefing counts ("SEV1" -> "critical")."""
+    codes = set(findings.incidents.by_severity) | {i.severity for i in findings.incidents.items}
+    chosen = config.policy.severity_words
+    return {code: chosen.get(code, code.lower()) for code in sorted(codes)}

@@ -52,10 +52,19 @@ def test_send_the_sample_twice_delivers_once(smtp_server: Server, tmp_path: Path
     assert len(received["Subject"]) < 80
     alternative = received.get_payload()[0]
     text, related = alternative.get_payload()
-    title, blank, figure, headline = text.get_content().splitlines()[:4]
-    assert (title, blank) == ("Northwind Outfitters risk briefing, October 2026", "")
-    assert figure.endswith("% used")
-    assert headline.startswith("Online checkout used ")
+    title, blank, decision = text.get_content().splitlines()[:3]
+    assert (title, blank) == (
+        "Northwind Outfitters risk briefing, October 2026 (issued 2 November 2026)",
+        "",
+    )
+    # as on page 1: the decision first, then the number and its sentence
+    assert decision == "FOR YOU TO NOTE: Pause new feature releases for Online checkout"
+    headline = next(
+        line.removeprefix("154% used: ")
+        for line in text.get_content().splitlines()
+        if line.startswith("154% used: ")
+    )
+    assert headline.startswith("Online checkout used 154% of its downtime allowance")
     html = related.get_payload()[0].get_content()
     cids = {p["Content-ID"].strip("<>") for p in related.get_payload()[1:]}
     referenced = re.findall(r'src="cid:([^"]+)"', html)

@@ -107,11 +107,13 @@ def test_email_shows_page_1_content_with_words_beside_every_tone() -> None:
     assert "Risk briefing · October 2026" in text
     assert "142% used" in text
     assert HEADLINE in text
-    assert "Decision needed Freeze feature releases for Online checkout" in text
+    assert "For you to note Freeze feature releases for Online checkout" in text
     assert "Owner: Head of Commerce Engineering · decide by 15 November 2026" in text
-    # facts: the value, the sentence, the change with its word (72,350 - 41,200 = 31,150)
-    assert "€72,350 Outages cost €72,350 in lost sales. ↑ €31,150, worse than last month" in text
-    assert "6 6 incidents, 2 of them severe. ↑ 2, worse than last month" in text
+    # facts: the value, the sentence, the change in words and from what (41,200 -> 72,350)
+    assert "€72,350 Outages cost €72,350 in lost sales. Worse than last month: up from €41,200" in (
+        text
+    )
+    assert "6 6 incidents, 2 of them severe. Worse than last month: up from 4" in text
 
 
 def test_email_chart_alt_text_is_the_chart_description() -> None:

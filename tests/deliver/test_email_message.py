@@ -49,12 +49,29 @@ def test_text_part_has_headline_decision_and_facts(hand_built, chart_png) -> Non
     parts = _parts(hand_built, chart_png)
     assert "142% used" in parts.text
     assert HEADLINE in parts.text
-    assert "Decision asked for: Freeze feature releases for Online checkout" in parts.text
-    assert "Head of Commerce Engineering, by 15 November 2026" in parts.text
-    # fact change: 72,350 - 41,200 = 31,150 more, worse (lower is better)
-    assert "- Outages cost €72,350 in lost sales. (↑ €31,150, worse than last month)" in parts.text
-    assert "- 6 incidents, 2 of them severe. (↑ 2, worse than last month)" in parts.text
+    # the decision comes first, as on page 1, then the number and its sentence
+    assert parts.text.index("FOR YOU TO NOTE: Freeze feature releases") < parts.text.index(HEADLINE)
+    assert "Owner: Head of Commerce Engineering. Decide by 15 November 2026." in parts.text
+    # fact change: 72,350 against 41,200 last month, worse (lower is better)
+    assert (
+        "- €72,350: Outages cost €72,350 in lost sales. "
+        "Worse than last month: up from €41,200." in parts.text
+    )
+    assert "- 6: 6 incidents, 2 of them severe. Worse than last month: up from 4." in parts.text
+
     assert "briefing-2026-10.pdf" in parts.text
+
+
+def test_modelled_figures_are_marked_and_rounded_as_on_page_one() -> None:
+    from tests.render.fixtures import make_briefing as make_full_briefing
+
+    parts = render_email(make_full_briefing(), pdf=b"%PDF-1.7")
+    # loss avoided is modelled: to the nearest 100 (32,470 -> 32,500; 27,900 stays)
+    assert (
+        "- €32,500: Faster fixes and blocked bad releases saved about €32,470 (modelled "
+        "estimate). Better than last month: up from €27,900." in parts.text
+    )
+    assert "(modelled estimate)" in parts.html
 
 
 def test_html_has_inline_styles_and_no_style_block(hand_built, chart_png) -> None:  # type: ignore[no-untyped-def]

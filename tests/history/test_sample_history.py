@@ -63,7 +63,7 @@ def test_next_page_one_shows_the_decision_its_note_and_who(year: dict[str, objec
     # September's headline was the two risks needing action; the register has not changed
     assert "The yearly cost at stake from risks that need action stayed at" in text
     assert "AUTHOR'S NOTE" in text
-    assert "October's overrun is one bad configuration change on the 15th" in text
+    assert "October's overrun is one bad settings change on the 15th" in text
     data = json.loads((ws / "out" / "briefing-2026-10.json").read_text())
     assert data["previous_decision"]["by"] == "Maria Jansen"
     assert data["previous_decision"]["outcome"] == "accepted"

@@ -22,6 +22,7 @@ from ingest_support import (
     write_hourly_csv,
     write_openmetrics,
 )
+from postgres_support import PostgresServer, available, start_postgres, stop_postgres
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +64,15 @@ def prometheus_server(prometheus_storage: tuple[Path, Path]) -> Iterator[Prometh
         yield PrometheusServer(url=url, pid=process.pid, hourly_csv=hourly)
     finally:
         stop_prometheus(process)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster (Debian's, 15 here) in a temporary folder, on a free 127.0.0.1 port."""
+    if not available():
+        pytest.skip("needs /usr/lib/postgresql/*/bin (Debian package postgresql) and runuser")
+    server, folder, process = start_postgres()
+    try:
+        yield server
+    finally:
+        stop_postgres(server, folder, process)

@@ -552,6 +552,7 @@ def make_briefing(
                 27_900.0,
                 4_570.0,
                 "higher",
+                basis="modelled",
             ),
             Fact("incidents", 6.0, "count", "6 incidents, 2 of them severe.", 4.0, 2.0, "lower"),
             Fact(

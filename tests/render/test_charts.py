@@ -8,6 +8,7 @@ import re
 import pytest
 
 from briefing.errors import BriefingError
+from briefing.render import filters
 from briefing.render.charts import KINDS, available, inline_svg, render_chart
 from tests.render.fixtures import make_briefing
 
@@ -18,14 +19,17 @@ def test_svg_is_deterministic_text(kind: str) -> None:
     first = render_chart(kind, briefing)
     assert first == render_chart(kind, briefing)
     text = first.decode("utf-8")
-    assert "<text" in text  # svg.fonttype none: labels stay text, not glyph paths
+    # svg.fonttype none: labels stay text, not glyph paths; the trend spark under the
+    # headline number has no label of its own (its key is the caption beside it)
+    assert ("<text" in text) == (kind != "trend")
     assert "<dc:date>" not in text
 
 
 def test_burn_chart_labels_the_end_of_the_month() -> None:
     text = render_chart("burn", make_briefing()).decode("utf-8")
-    # checkout ends October at -0.42 of its allowance left
-    assert "\u221242% left" in text
+    # checkout ends October at -0.42 of its allowance left: 42% over, never "-42% left"
+    assert "42% over" in text
+    assert "% left" not in text
     assert ">1 Oct<" in text
     assert ">29 Oct<" in text
 
@@ -78,3 +82,25 @@ def test_no_font_is_looked_up_and_missed(caplog: pytest.LogCaptureFixture) -> No
     for kind in KINDS:
         render_chart(kind, make_briefing())
     assert [r.getMessage() for r in caplog.records if "not found" in r.getMessage()] == []
+
+
+def test_risk_bars_are_labelled_in_their_own_unit_largest_first() -> None:
+    briefing = make_briefing()
+    text = render_chart("risk_minutes", briefing).decode("utf-8")
+    ordered = sorted(briefing.risks.items, key=lambda r: -r.budget_fraction)
+    labels = [f"{round(r.budget_fraction * 100)}%" for r in ordered]
+    # every bar's label is its share of the allowance (the bar's length), in bar order
+    positions = [text.index(f">{label}<") for label in labels]
+    assert positions == sorted(positions)
+    assert "min a year" not in text
+
+
+def test_loss_curve_marks_the_median_and_one_year_in_ten() -> None:
+    briefing = make_briefing()
+    text = render_chart("loss_exceedance", briefing).decode("utf-8")
+    # 50%: between (150k, 58%) and (200k, 44%): 150k + 50k x 8/14 = 178,571 -> 180k;
+    # 10%: between (400k, 11%) and (500k, 5%): 400k + 100k x 1/6 = 416,667 -> 420k
+    median = filters.money_compact(180_000, "EUR", "en_GB")
+    one_in_ten = filters.money_compact(420_000, "EUR", "en_GB")
+    assert f"half of all years lose more than {median}" in text
+    assert f"1 year in 10 loses more than {one_in_ten}" in text

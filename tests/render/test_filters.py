@@ -78,10 +78,51 @@ def test_objective_shows_the_decimals_it_needs() -> None:
     assert filters.objective(0.99, "en_GB") == "99%"
 
 
-def test_reliability_never_rounds_up_to_the_objective() -> None:
-    # 0.9989996 would round to 99.9% and look like the 99.9% target was met; floor to 99.899%
-    assert filters.reliability(0.9989996, "en_GB") == "99.899%"
+def test_reliability_rounds_but_never_onto_the_objective() -> None:
+    # rounded, not cut: 0.9984596 -> 99.846% (cutting gave 99.845%)
+    assert filters.reliability(0.9984596, "en_GB") == "99.846%"
+    # 0.9989996 would round to 99.9% and look like the 99.9% target was met: more decimals
+    assert filters.reliability(0.9989996, "en_GB", 0.999) == "99.89996%"
     assert filters.reliability(None, "en_GB") == "no data"
+
+
+@pytest.mark.parametrize(
+    ("sli", "objective", "consumed", "expected"),
+    [
+        # checkout: 1.540906 used prints 154%; 1 - 1.54 x 0.001 = 0.99846 (not the cut 99.845%)
+        (0.998459, 0.999, 1.540906, "99.846%"),
+        # payments: 0.81839 prints 82%; 1 - 0.82 x 0.0005 = 0.99959
+        (0.999591, 0.9995, 0.81839, "99.959%"),
+        # 0.835 prints 84% (83.5, half to even); 1 - 0.84 x 0.0005 = 0.99958
+        (0.99958, 0.9995, 0.835, "99.958%"),
+        # search: 0.105195 prints 11%; 1 - 0.11 x 0.005 = 0.99945
+        (0.999474, 0.995, 0.105195, "99.945%"),
+        # just over: 1.0004 prints 100.04% used, so achieved 1 - 1.0004 x 0.001 = 0.9989996
+        (0.9989996, 0.999, 1.0004, "99.89996%"),
+    ],
+)
+def test_achieved_agrees_with_the_allowance_used(
+    sli: float, objective: float, consumed: float, expected: str
+) -> None:
+    assert filters.achieved(sli, objective, consumed, "en_GB") == expected
+    digits = filters.used_digits(consumed)
+    used = round(consumed * 100, digits)
+    # the reader's check: (100 - achieved) / (100 - target) gives the used figure printed
+    shown = float(expected.rstrip("%"))
+    assert round((100 - shown) / (100 - objective * 100) * 100, digits) == used
+
+
+def test_parts_add_up_to_their_rounded_total() -> None:
+    # 38,540 + 91,633.33 + 15,159.39 = 145,332.72 -> 145,333; floors 38,540 + 91,633 +
+    # 15,159 = 145,332, one short: the largest remainder (.39) goes up
+    assert filters.rounded_parts([38_540.0, 91_633.333, 15_159.389]) == [38_540, 91_633, 15_160]
+    # to the nearest 100: 385.40 + 916.33 + 151.59 = 1,453.33 -> 1,453; floors 1,452
+    assert filters.rounded_parts([38_540.0, 91_633.333, 15_159.389], 100) == [
+        38_500,
+        91_600,
+        15_200,
+    ]
+    assert filters.rounded_parts([]) == []
 
 
 @pytest.mark.parametrize(
@@ -139,3 +180,20 @@ def test_change_tone_follows_better_when() -> None:
     points = filters.change(0.2 - 0.41, "fraction", "higher", currency="EUR", locale="en_GB")
     assert (points.text, points.tone) == ("21 points", "worse")
     assert filters.change(None, "count", "lower", currency="EUR", locale="en_GB").tone == "none"
+
+
+def test_parts_can_add_up_to_a_total_printed_elsewhere() -> None:
+    # a service's 48,215 printed: 43,600.71 + 4,614.25 = 48,214.96; floors 43,600 + 4,614 =
+    # 48,214, one short of the printed 48,215: the larger remainder (.71) goes up
+    assert filters.rounded_parts([43_600.71, 4_614.25], total=48_215) == [43_601, 4_614]
+    # and down when the total printed is lower: 10.6 + 10.6 = 21.2, printed 20:
+    # floors 10 + 10 = 20 already
+    assert filters.rounded_parts([10.6, 10.6], total=20) == [10, 10]
+    # floors 5 + 5 = 10, printed 9: the smaller remainder (.2) goes down
+    assert filters.rounded_parts([5.2, 5.7], total=9) == [4, 5]
+
+
+def test_a_whole_amount_under_100_prints_whole() -> None:
+    # a part rounded so that its total adds up is whole: €19, never €19.00
+    assert filters.money(19.0, "EUR", "en_GB") == "€19"
+    assert filters.money(19.5, "EUR", "en_GB") == "€19.50"

@@ -130,11 +130,12 @@ def test_the_organisation_headline_names_three_and_counts_the_others() -> None:
     assert headline.scope.endswith(
         "the 2 other services keep releasing while their owners review them"
     )
-    # the cause: half of 150,000 is 75,000: 30,000 + 25,000 + 25,000 = 80,000 (53%)
+    # the cause: half of 150,000 is 75,000: 30,000 + 25,000 + 25,000 = 80,000 (53%); the
+    # kinds print in business words ("config push" is jargon: a settings change)
     assert headline.cause is not None
     assert headline.cause.text == (
         "The costliest 3 service disruptions on these services explain 53% of their cost "
-        "(€80,000). By kind, costliest first: “Bad config push” (2 service disruptions on 2 "
+        "(€80,000). By kind, costliest first: “Bad settings change” (2 service disruptions on 2 "
         "services, €55,000) and “Dependency timeout” (1 service disruption, €25,000)."
     )
     # with " until 30 Nov" it would be 58 characters, over 52: the date is left out

@@ -153,24 +153,25 @@ def test_the_decision_in_words() -> None:
         "2026-11-15",
     )
     assert headline.scope == Policy().freeze_scope
+    # page 1 prints it after the date (headline.until): "15 November 2026: when ..."
     assert headline.until_condition == (
-        "until the last 31 days of Online checkout are back within its downtime allowance, "
-        "expected on 15 November 2026 if failures return to its typical day of October 2026"
+        "when the last 31 days of Online checkout are back within its downtime allowance, "
+        "if its failures return to their typical day of October 2026"
     )
     # the cause: one incident, 114% of the allowance, 1.14 / 1.5 = 76% of what was used;
-    # its title is printed redacted
+    # its title is printed redacted, and the titles' jargon as business words
     assert headline.cause is not None
     assert headline.cause.text == (
-        "The service disruption of 15 October 2026 (“Checkout down after a configuration "
+        "The service disruption of 15 October 2026 (“Checkout down after a settings "
         "change by a customer”) used 114% of the downtime allowance on its own: 76% of what "
-        "the service used. It matches the registered risk “Bad configuration change”."
+        "the service used. It matches the registered risk “Bad settings change”."
     )
     assert headline.cost_of_inaction is not None
     assert headline.cost_of_action is not None
     assert "€10,500" in headline.cost_of_inaction.basis  # the forecast it was compared with
     assert headline.cost_of_action.basis.startswith("15 days of paused new features at €2,500")
     assert [a.kind for a in headline.alternatives] == ["fix_risk", "keep_releasing"]
-    assert "€127,838 a year" in headline.alternatives[0].effect
+    assert "€127,800 a year" in headline.alternatives[0].effect  # modelled: 127,837.5 to 100
     assert "€45,360" in headline.alternatives[1].effect
     # page 1 says which service is partial and why it is not the headline, and the drop
     assert headline.caveats == (
@@ -217,7 +218,7 @@ def test_figures_in_sentences_follow_the_locale() -> None:
     worded = translate(findings(), load_glossary(), german)
     assert worded.headline.cost_of_action is not None
     assert "2.500\u00a0€" in worded.headline.cost_of_action.basis  # not "€2,500"
-    assert "127.386\u00a0€" in worded.facts[0].text
+    assert "127.400\u00a0€" in worded.facts[0].text  # modelled: to the nearest 100
     # modelled figures carry their basis and range
     assert (worded.facts[0].basis, worded.facts[0].p10) == ("modelled", 109_772.0)
     assert (
@@ -250,7 +251,8 @@ def test_every_headline_kind_is_worded(kind: str) -> None:
     )
     headline = translate(findings(choice), load_glossary(), make_config()).headline
     assert headline.until_condition == "reviewed in the briefing for November 2026"
-    assert headline.alternatives[0].effect == "About €127,838 a year stays at stake (modelled)"
+    # modelled: 127,837.5 to the nearest 100
+    assert headline.alternatives[0].effect == "About €127,800 a year stays at stake (modelled)"
     assert headline.text
     assert headline.decision
     assert headline.summary

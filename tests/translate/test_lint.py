@@ -64,8 +64,16 @@ def test_whole_words_and_longest_name(glossary: Glossary) -> None:
 
 
 def test_plain_terms_are_not_jargon(glossary: Glossary) -> None:
-    text = "One incident cost of downtime: a rollback, an alert and an audit, by severity SEV1."
+    text = "One incident cost of downtime: a rollback, an alert and an audit, by severity."
     assert find_jargon(text, glossary) == []
+
+
+def test_severity_codes_are_jargon(glossary: Glossary) -> None:
+    found = find_jargon("One SEV1 and two SEV3s", glossary)
+    assert [(f.word, f.kind, f.term) for f in found] == [
+        ("SEV1", "bare_jargon", "severity code"),
+        ("SEV3s", "bare_jargon", "severity code"),
+    ]
 
 
 def test_undefined_technical_words(glossary: Glossary) -> None:
@@ -177,3 +185,19 @@ def test_cli_check_json_and_missing_file(tmp_path: Path) -> None:
     missing = CliRunner().invoke(cli, ["glossary", "check", str(tmp_path / "nope.html")])
     assert missing.exit_code == 1
     assert "nope.html: file not found" in missing.output
+
+
+def test_technical_details_are_found_only_when_asked(glossary: Glossary) -> None:
+    text = (
+        "From 2026-10-01T00:00:00+02:00 we read exports/sli.csv.gz and risks.yaml; "
+        "reported by [redacted]. Version 1.2.3 took 3.5 min, e.g. on 1 October."
+    )
+    details = [(f.word, f.kind) for f in find_jargon(text, glossary, details=True)]
+    assert details == [
+        ("2026-10-01T00:00:00+02:00", "technical_detail"),
+        ("exports/sli.csv.gz", "technical_detail"),
+        ("risks.yaml", "technical_detail"),
+        ("[redacted]", "technical_detail"),
+    ]
+    # `briefing glossary check` reports words, not these details
+    assert [f.kind for f in find_jargon(text, glossary)] == []
