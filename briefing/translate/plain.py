@@ -17,12 +17,38 @@ _SEPARATOR = r"[\s_/\-]+"
 _ACRONYM = re.compile(r"^(?=(?:[0-9]*[A-Z]){2})[A-Z0-9]+$")
 
 
-def _name_regex(name: str) -> str:
+def _name_regex(name: str, *, groups: bool = True) -> str:
     parts = [p for p in re.split(_SEPARATOR, name) if p]
     body = _SEPARATOR.join(re.escape(p) for p in parts)
+    b, s = ("?P<body>", "?P<plural>") if groups else ("?:", "?:")
     if _ACRONYM.match(name):
-        return f"(?P<body>{body})(?P<plural>s?)"  # TLS, CDNs; never "tls"
-    return f"(?P<body>(?i:{body}))(?P<plural>(?i:s|es)?)"
+        return f"({b}{body})({s}s?)"  # TLS, CDNs; never "tls"
+    return f"({b}(?i:{body}))({s}(?i:s|es)?)"
+
+
+def _any_name(glossary: Glossary) -> re.Pattern[str] | None:
+    """One pattern for every jargon name: a text it does not find holds no jargon."""
+    cached = glossary.cache.get("plain_any")
+    if isinstance(cached, re.Pattern) or cached is False:
+        return cached or None
+    names = {
+        name
+        for entry in glossary
+        if entry.jargon and entry.say_instead.strip()
+        for name in entry.names
+        if name.strip()
+    }
+    found = (
+        re.compile(
+            r"(?<![\w-])(?:"
+            + "|".join(_name_regex(n, groups=False) for n in sorted(names))
+            + r")(?![\w-])"
+        )
+        if names
+        else None
+    )
+    glossary.cache["plain_any"] = found if found is not None else False
+    return found
 
 
 def _jargon_pattern(glossary: Glossary) -> list[tuple[re.Pattern[str], str]]:
@@ -54,6 +80,9 @@ def plain_words(text: str, glossary: Glossary, say: Callable[[str], str]) -> str
     A replacement at the start of the text, or of a sentence, starts with a capital;
     a plural term ("TLS certificates") gives a plural phrase.
     """
+    anything = _any_name(glossary)
+    if anything is None or anything.search(text) is None:
+        return text  # most titles hold no jargon: one search says so
     spans: list[tuple[int, int, str]] = []
     for pattern, term in _jargon_pattern(glossary):
         for match in pattern.finditer(text):
