@@ -11,20 +11,21 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from briefing import __version__
 from briefing.atomic import make_folder, write_atomic
-from briefing.compute import compute
+from briefing.compute import Simulated, compute, simulate_early
 from briefing.compute.trend import compute_trend, trend_periods, trend_start
 from briefing.config import Config
 from briefing.config.warehouse import match_files
 from briefing.errors import BriefingError, Location
 from briefing.formats import KINDS, find_format
 from briefing.history import fingerprint, load_stored
-from briefing.ingest import ingest, read_slos
+from briefing.ingest import ingest, read_register, read_slos
 from briefing.ingest.commentary import commentary_path
 from briefing.ingest.scope import check_slugs, check_unit, scope_to_unit, slug, unit_names
 from briefing.model import Briefing, DataQuality, Inputs, Period
@@ -85,7 +86,8 @@ def build_briefing(
     """
     if group is not None:
         check_unit(config, group)
-    inputs = read_inputs(config, period, strict=strict, progress=progress)
+    early = Early()
+    inputs = read_inputs(config, period, strict=strict, progress=progress, early=early)
     return briefing_from_inputs(
         inputs,
         config,
@@ -96,17 +98,36 @@ def build_briefing(
         group=group,
         allow_incomplete=allow_incomplete,
         issued=issued,
+        early=early.simulation,
     )
 
 
+@dataclass
+class Early:
+    """Compute work started while the inputs are read: the risk register's simulation
+    needs only the register, so it runs beside reading the metrics."""
+
+    simulation: Future[Simulated] | None = None
+
+
 def read_inputs(
-    config: Config, period: Period, *, strict: bool = False, progress: Progress | None = None
+    config: Config,
+    period: Period,
+    *,
+    strict: bool = False,
+    progress: Progress | None = None,
+    early: Early | None = None,
 ) -> Inputs:
-    """Stage 1: every source of the config, read once."""
+    """Stage 1: every source of the config, read once. With `early`, the register is read
+    first and its simulation started there."""
     step = progress or (lambda message: None)
     log.info("Step 1/4 - Reading inputs")
     step("Reading inputs")
     slos, slo_quality, slo_notes = read_slos(config, period)
+    if early is not None:
+        register = read_register(config, period, slos=slos)
+        if register is not None and not register.empty:
+            early.simulation = simulate_early(register, config, slos)
     inputs = ingest(config, period, slos=slos, progress=progress, first=trend_start(period))
     if slo_quality or slo_notes:
         from dataclasses import replace
@@ -132,12 +153,14 @@ def briefing_from_inputs(
     group: str | None = None,
     allow_incomplete: bool = False,
     issued: date | None = None,
+    early: Future[Simulated] | None = None,
 ) -> Briefing:
     """Stages 2-3 over inputs already read: the organisation's, or one unit's with `group`.
 
     The organisation's briefing reads the history store for its trend and last period's
     decision; a unit's takes its trend from the inputs alone (the store keeps the
-    organisation's periods)."""
+    organisation's periods). `early`: the register's simulation, started while reading
+    (used when it is of the register this briefing covers)."""
     step = progress or (lambda message: None)
     earlier = [p.label for p in trend_periods(period)[:-1]]
     stored = load_stored(config, earlier) if group is None else {}
@@ -146,7 +169,13 @@ def briefing_from_inputs(
     log.info("Step 2/4 - Computing%s", f" ({group})" if group else "")
     step("Computing" + (f" {group}" if group else ""))
     findings = compute(
-        inputs, config, period, now=now, allow_incomplete=allow_incomplete, issued=issued
+        inputs,
+        config,
+        period,
+        now=now,
+        allow_incomplete=allow_incomplete,
+        issued=issued,
+        early=early if group is None else None,
     )
     findings = compute_trend(inputs, config, period, findings, stored)
     if group is not None:
@@ -233,7 +262,8 @@ def build_all_groups(
         )
     check_slugs(config)
     glossary = load_glossary(config.glossary)
-    inputs = read_inputs(config, period, strict=strict, progress=progress)
+    early = Early()
+    inputs = read_inputs(config, period, strict=strict, progress=progress, early=early)
     results = []
     for group in (None, *units):
         briefing = briefing_from_inputs(
@@ -246,6 +276,7 @@ def build_all_groups(
             group=group,
             allow_incomplete=allow_incomplete,
             issued=issued,
+            early=early.simulation,
         )
         results.append(
             finish(

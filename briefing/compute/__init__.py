@@ -7,7 +7,7 @@ period still running), the Monte Carlo seed comes from the policy.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -19,6 +19,7 @@ from briefing.compute.by_service import split_by_service
 from briefing.compute.groups import compute_groups, with_groups
 from briefing.compute.headline import choose_headline
 from briefing.compute.incidents import compute_incidents, current_incidents, service_splits, windows
+from briefing.compute.montecarlo import Simulation
 from briefing.compute.slo import (
     Objective,
     compute_service,
@@ -40,6 +41,7 @@ from briefing.model import (
     LossAvoided,
     Period,
     ServiceStatus,
+    SloDefinition,
     UnrecordedFailure,
 )
 
@@ -48,7 +50,12 @@ TRAFFIC_DROP = 0.5  # total events under half of the previous period's: a data-q
 
 def objectives(config: Config, inputs: Inputs) -> dict[str, Objective]:
     """Each service's objective: briefing.yaml, else its OpenSLO definition."""
-    slos = {slo.service: slo for slo in inputs.slos}
+    return objectives_of(config, inputs.slos)
+
+
+def objectives_of(config: Config, definitions: Sequence[SloDefinition]) -> dict[str, Objective]:
+    """`objectives` from the OpenSLO definitions alone (before the other inputs are read)."""
+    slos = {slo.service: slo for slo in definitions}
     result: dict[str, Objective] = {}
     for service in config.services:
         objective = objective_for(service, slos.get(service.id))
@@ -71,24 +78,18 @@ def compute(
     now: datetime | None = None,
     allow_incomplete: bool = False,
     issued: date | None = None,
+    early: Future[Simulated] | None = None,
 ) -> Findings:
     """All figures of the period. `allow_incomplete`: a service with partial data may be
-    the headline; `issued`: the issue date printed on the cover (default: the policy's rule)."""
+    the headline; `issued`: the issue date printed on the cover (default: the policy's rule);
+    `early`: `simulate_early` of the register, started while the inputs were read."""
     from briefing.compute.loss_avoided import compute_loss_avoided
-    from briefing.compute.risk import compute_risks, simulate_register
+    from briefing.compute.risk import compute_risks
 
     targets = objectives(config, inputs)
-    # the register's simulation needs only the register: it runs beside everything else
-    # (numpy lets go of the interpreter while it draws), and its result is the same
-    background = ThreadPoolExecutor(max_workers=1)
-    simulated = background.submit(
-        simulate_register,
-        inputs.risks,
-        config.services,
-        {k: v.objective for k, v in targets.items()},
-        config.policy,
-    )
-    background.shutdown(wait=False)
+    simulated = early
+    if simulated is None:
+        simulated = simulate_early(inputs.risks, config, inputs.slos)
     sli_by_service = split_by_service(inputs.sli)
     empty = inputs.sli.iloc[0:0]
     raw = {s.id: sli_by_service.get(s.id, empty) for s in config.services}
@@ -125,7 +126,7 @@ def compute(
         {k: v.objective for k, v in targets.items()},
         config.policy,
         observed=observed_by_service(rows, period),
-        simulation=simulated.result(),
+        simulation=_simulation_of(simulated, inputs.risks),
     )
     register = {r.id for r in risks.items}
     matched = sum(1 for item in incidents.items if item.risk in register)
@@ -185,6 +186,36 @@ def compute(
         unrecorded_failures=unrecorded(services, splits, period, config),
         commentary=inputs.commentary,
     )
+
+
+Simulated = tuple[pd.DataFrame, Simulation | None]  # the register simulated, and its years
+
+
+def simulate_early(
+    register: pd.DataFrame, config: Config, slos: Sequence[SloDefinition] = ()
+) -> Future[Simulated]:
+    """The register's simulation on a background thread: it needs only the register, so it
+    runs beside reading the metrics and the rest of compute (numpy lets go of the
+    interpreter while it draws); the result is the same as in the foreground."""
+    from briefing.compute.risk import simulate_register
+
+    def run() -> Simulated:
+        targets = {k: v.objective for k, v in objectives_of(config, slos).items()}
+        return register, simulate_register(register, config.services, targets, config.policy)
+
+    background = ThreadPoolExecutor(max_workers=1)
+    try:
+        return background.submit(run)
+    finally:
+        background.shutdown(wait=False)
+
+
+def _simulation_of(simulated: Future[Simulated], register: pd.DataFrame) -> Simulation | None:
+    """The early simulation when it was of this very register (else None: simulate it)."""
+    simulated_register, simulation = simulated.result()
+    if simulated_register is register or simulated_register.equals(register):
+        return simulation
+    return None
 
 
 def reconcile(

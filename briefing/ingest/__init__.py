@@ -129,6 +129,29 @@ def ingest(
     )
 
 
+def read_register(
+    config: Config, period: Period, *, slos: tuple[SloDefinition, ...] = ()
+) -> pd.DataFrame | None:
+    """The risk register alone, read as `ingest` reads it, for work that needs only the
+    register and can start before the metrics are read. None when it cannot be read
+    cleanly (then `ingest` reports why, in its order)."""
+    service_ids = frozenset(s.id for s in config.services) | {s.service for s in slos}
+    ctx = ReadContext(config, period, service_ids, history_start=period.previous().previous())
+    parts: list[tuple[SourceEntry, Loaded]] = []
+    try:
+        entries = list(config.sources.risks)
+        refuse_files_listed_twice(entries, "risks")
+        for entry in entries:
+            loaded = _read(entry, ctx, [])
+            if loaded is not None:
+                check_table(loaded.table, "risks")
+                parts.append((entry, loaded))
+        refuse_risk_ids_in_two_registers(parts)
+    except BriefingError:
+        return None
+    return concat_tables([loaded.table for _, loaded in parts], "risks")
+
+
 def _read(entry: SourceEntry, ctx: ReadContext, notes: list[str]) -> Loaded | None:
     reader = find_reader(entry.kind, entry.format)
     log.info("Reading %s (%s, %s)", entry.display, entry.kind, entry.format)
@@ -157,4 +180,4 @@ def display_path(path: str, base: Path) -> str:
         return path
 
 
-__all__ = ["Loaded", "ReadContext", "Reader", "ingest", "read_slos", "find_reader"]
+__all__ = ["Loaded", "ReadContext", "Reader", "ingest", "read_register", "read_slos", "find_reader"]
