@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -132,6 +133,11 @@ def build(
     now = utc_now()
     variant = pdf_variant.lower() if pdf_variant else None
     issued_day = issued.date() if issued is not None else None
+    # the inputs' hash for the history store: read beside the build (hashing lets go of
+    # the interpreter), ready when the build is
+    hashing = ThreadPoolExecutor(max_workers=1)
+    hashed = hashing.submit(input_hash, config, chosen) if group is None else None
+    hashing.shutdown(wait=False)
     with progress_display(True) as progress:
         if all_groups:
             results = build_all_groups(
@@ -171,12 +177,12 @@ def build(
         )
         for _fmt, path in result.files.items():
             click.echo(f"wrote {path}")
-    if group is None:  # the organisation's briefing goes into the history; a unit's does not
+    if hashed is not None:  # the organisation's briefing goes into the history; a unit's not
         stored = record_build(
             config,
             results[0].briefing,
             chosen,
-            input_hash=input_hash(config, chosen),
+            input_hash=hashed.result(),
             built_at=now,
         )
         click.echo(f"recorded {chosen.label} in {stored}")

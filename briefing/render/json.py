@@ -41,10 +41,15 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _clean(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: _clean(getattr(value, name)) for name in _field_names(type(value))}
     if hasattr(value, "item"):  # a numpy scalar that slipped through
         return _clean(value.item())
     return str(value)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def briefing_data(briefing: Briefing) -> dict[str, Any]:

@@ -36,11 +36,18 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
     period = findings.period
     voice = Voice(words, config, period)
     # titles from the inputs print their jargon as business words, in every sentence
+    # (each distinct title once: many incidents share a title)
+    plain: dict[str, str] = {}
+
+    def plain_title(title: str) -> str:
+        if title not in plain:
+            plain[title] = plain_words(title, glossary, words.say)
+        return plain[title]
+
     incidents_plain = replace(
         findings.incidents,
         items=tuple(
-            replace(item, title=plain_words(item.title, glossary, words.say))
-            for item in findings.incidents.items
+            replace(item, title=plain_title(item.title)) for item in findings.incidents.items
         ),
         severity_words=_severity_words(findings, config),
     )
