@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from briefing.loss_basis import LossLine
-from briefing.model import Findings
+from briefing.model import Findings, IncidentItem
 from briefing.patterns import MAX_TEXT, Pattern
 
 EMAIL_WORDS = "a customer"
@@ -132,10 +132,7 @@ def redact_findings(findings: Findings, patterns: Sequence[str]) -> Findings:
 
     incidents = replace(
         findings.incidents,
-        items=tuple(
-            replace(item, id=clean(item.id), title=clean(item.title))
-            for item in findings.incidents.items
-        ),
+        items=tuple(_cleaned(item, clean) for item in findings.incidents.items),
     )
     risks = replace(
         findings.risks,
@@ -186,3 +183,11 @@ def _clean_item(item: LossLine, clean: Callable[[str], str]) -> LossLine:
         elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
             changes[field.name] = tuple(clean(v) for v in value)
     return dataclasses.replace(item, **changes)
+
+
+def _cleaned(item: IncidentItem, clean: Callable[[str], str]) -> IncidentItem:
+    """The incident with its id and title redacted (itself when nothing needs it)."""
+    found_id, title = clean(item.id), clean(item.title)
+    if found_id == item.id and title == item.title:
+        return item
+    return replace(item, id=found_id, title=title)

@@ -14,7 +14,7 @@ from typing import assert_never
 
 from briefing import SCHEMA_VERSION
 from briefing.config import Config
-from briefing.model import Briefing, Fact, Findings, PeriodOut
+from briefing.model import Briefing, Fact, Findings, IncidentItem, PeriodOut
 from briefing.translate.figures import word_incidents, word_risks, word_services
 from briefing.translate.glossary import Glossary
 from briefing.translate.headline import warning_words, word_headline
@@ -46,9 +46,7 @@ def translate(findings: Findings, glossary: Glossary, config: Config) -> Briefin
 
     incidents_plain = replace(
         findings.incidents,
-        items=tuple(
-            replace(item, title=plain_title(item.title)) for item in findings.incidents.items
-        ),
+        items=tuple(_titled(item, plain_title(item.title)) for item in findings.incidents.items),
         severity_words=_severity_words(findings, config),
     )
     risks_plain = replace(
@@ -180,3 +178,8 @@ def _severity_words(findings: Findings, config: Config) -> dict[str, str]:
     codes = set(findings.incidents.by_severity) | {i.severity for i in findings.incidents.items}
     chosen = config.policy.severity_words
     return {code: chosen.get(code, code.lower()) for code in sorted(codes)}
+
+
+def _titled(item: IncidentItem, title: str) -> IncidentItem:
+    """The incident with `title` (itself when the title does not change)."""
+    return item if title == item.title else replace(item, title=title)
