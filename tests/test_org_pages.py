@@ -106,3 +106,26 @@ def test_the_sample_prints_all_of_its_few_rows(tmp_path: Path) -> None:
         assert item["id"] in text
     assert " other services" not in text
     assert "smaller service disruptions" not in text
+
+
+def test_a_units_briefing_prints_the_unit_on_its_cover(tmp_path: Path) -> None:
+    config_path = make_organisation(Organisation(9, 30, 60, 12, groups=3, seed=7), tmp_path / "ws")
+    result = pipeline.build(
+        load_config(config_path),
+        OCTOBER,
+        formats=["pdf", "html", "json"],
+        out_dir=tmp_path / "out",
+        now=NOW,
+        group="Unit B",
+    )
+    data = json.loads(result.outputs["json"])
+    assert (data["organization"], data["group"]) == ("Benchmark Corp", "Unit B")
+    cover = flat(PdfReader(result.files["pdf"]).pages[0].extract_text() or "")
+    assert "Unit B" in cover
+    assert "Benchmark Corp – Unit B" not in cover
+    html = result.outputs["html"].decode("utf-8")
+    assert '<p class="unit">Unit B</p>' in html
+    # only the unit's services, in every output
+    others = [f"svc-{i:03d}" for i in range(9) if i % 3 != 1]
+    assert all(s["id"] not in others for s in data["services"])
+    assert not any(f"{sid}<" in html or f" {sid} " in html for sid in others)
