@@ -124,11 +124,19 @@ def read_inputs(
     log.info("Step 1/4 - Reading inputs")
     step("Reading inputs")
     slos, slo_quality, slo_notes = read_slos(config, period)
+    register = None
     if early is not None:
-        register = read_register(config, period, slos=slos)
-        if register is not None and not register.empty:
-            early.simulation = simulate_early(register, config, slos)
-    inputs = ingest(config, period, slos=slos, progress=progress, first=trend_start(period))
+        register = read_register(config, period, slos=slos, first=trend_start(period))
+        if register is not None and not register.table.empty:
+            early.simulation = simulate_early(register.table, config, slos)
+    inputs = ingest(
+        config,
+        period,
+        slos=slos,
+        progress=progress,
+        first=trend_start(period),
+        register=register,
+    )
     if slo_quality or slo_notes:
         from dataclasses import replace
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -74,11 +74,13 @@ def ingest(
     slos: tuple[SloDefinition, ...] = (),
     progress: Callable[[str], None] | None = None,
     first: Period | None = None,
+    register: Register | None = None,
 ) -> Inputs:
     """Read every source of the config; reconcile each file.
 
     Live sources fetch from `first` (default: two periods back) to the end of `period`,
-    so one read serves the trend or a backfill of the whole range.
+    so one read serves the trend or a backfill of the whole range. `register`: the risk
+    register as `read_register` read it already (it is not read again).
     """
     service_ids = frozenset(s.id for s in config.services) | {s.service for s in slos}
     start = first or period.previous().previous()
@@ -91,6 +93,10 @@ def ingest(
         if kind in ("metrics", "controls", "risks"):
             refuse_files_listed_twice(entries, kind)
         parts: list[tuple[SourceEntry, Loaded]] = []
+        if kind == "risks" and register is not None:
+            entries = []  # read already: its parts and notes, in their place
+            parts = list(register.parts)
+            notes.extend(register.notes)
         for entry in entries:
             if progress is not None:
                 progress(f"Reading {display_path(entry.display, config.base_dir)}")
@@ -129,27 +135,44 @@ def ingest(
     )
 
 
+@dataclass(frozen=True)
+class Register:
+    """The risk register read ahead of the other sources (`read_register`)."""
+
+    parts: tuple[tuple[SourceEntry, Loaded], ...]
+    notes: tuple[str, ...]
+    table: pd.DataFrame  # the canonical risks table, as `ingest` makes it
+
+
 def read_register(
-    config: Config, period: Period, *, slos: tuple[SloDefinition, ...] = ()
-) -> pd.DataFrame | None:
+    config: Config,
+    period: Period,
+    *,
+    slos: tuple[SloDefinition, ...] = (),
+    first: Period | None = None,
+) -> Register | None:
     """The risk register alone, read as `ingest` reads it, for work that needs only the
-    register and can start before the metrics are read. None when it cannot be read
-    cleanly (then `ingest` reports why, in its order)."""
+    register and can start before the metrics are read; hand it to `ingest`, which then
+    does not read it again. None when it cannot be read cleanly (then `ingest` reads it
+    and reports why, in its order)."""
     service_ids = frozenset(s.id for s in config.services) | {s.service for s in slos}
-    ctx = ReadContext(config, period, service_ids, history_start=period.previous().previous())
+    start = first or period.previous().previous()
+    ctx = ReadContext(config, period, service_ids, history_start=start)
     parts: list[tuple[SourceEntry, Loaded]] = []
+    notes: list[str] = []
     try:
         entries = list(config.sources.risks)
         refuse_files_listed_twice(entries, "risks")
         for entry in entries:
-            loaded = _read(entry, ctx, [])
+            loaded = _read(entry, ctx, notes)
             if loaded is not None:
                 check_table(loaded.table, "risks")
                 parts.append((entry, loaded))
         refuse_risk_ids_in_two_registers(parts)
     except BriefingError:
         return None
-    return concat_tables([loaded.table for _, loaded in parts], "risks")
+    table = concat_tables([loaded.table for _, loaded in parts], "risks")
+    return Register(tuple(parts), tuple(notes), table)
 
 
 def _read(entry: SourceEntry, ctx: ReadContext, notes: list[str]) -> Loaded | None:
@@ -180,4 +203,13 @@ def display_path(path: str, base: Path) -> str:
         return path
 
 
-__all__ = ["Loaded", "ReadContext", "Reader", "ingest", "read_register", "read_slos", "find_reader"]
+__all__ = [
+    "Loaded",
+    "ReadContext",
+    "Reader",
+    "Register",
+    "find_reader",
+    "ingest",
+    "read_register",
+    "read_slos",
+]
