@@ -15,6 +15,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TypedDict
 
 from briefing import __version__
 from briefing.atomic import make_folder, write_atomic
@@ -202,6 +203,19 @@ def fail_on_rejections(quality: DataQuality) -> None:
                 where=Location(file.path, first.line, first.column),
                 hint="fix the rows, or build without --strict to see every rejection under data quality",
             )
+
+
+class BuildOptions(TypedDict, total=False):
+    """What `build` and `build_all_groups` take besides the config and the period."""
+
+    formats: Sequence[str]
+    out_dir: Path | None
+    strict: bool
+    now: datetime | None
+    progress: Progress | None
+    allow_incomplete: bool
+    issued: date | None
+    pdf_variant: str | None
 
 
 def build(

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -25,6 +26,9 @@ from briefing.cli.common import (
 from briefing.config import load_config, packaged_sample_config, resolve_config_path
 from briefing.config.values import PDF_VARIANTS
 from briefing.errors import BriefingError
+
+if TYPE_CHECKING:
+    from briefing.pipeline import BuildOptions
 
 
 @contextmanager
@@ -139,35 +143,20 @@ def build(
     hashed = hashing.submit(input_hash, config, chosen) if group is None else None
     hashing.shutdown(wait=False)
     with progress_display(True) as progress:
+        options: BuildOptions = {
+            "formats": wanted,
+            "out_dir": out_dir,
+            "strict": strict,
+            "now": now,
+            "progress": progress,
+            "allow_incomplete": allow_incomplete,
+            "issued": issued_day,
+            "pdf_variant": variant,
+        }
         if all_groups:
-            results = build_all_groups(
-                config,
-                chosen,
-                formats=wanted,
-                out_dir=out_dir,
-                strict=strict,
-                now=now,
-                progress=progress,
-                allow_incomplete=allow_incomplete,
-                issued=issued_day,
-                pdf_variant=variant,
-            )
+            results = build_all_groups(config, chosen, **options)
         else:
-            results = [
-                run_build(
-                    config,
-                    chosen,
-                    formats=wanted,
-                    out_dir=out_dir,
-                    strict=strict,
-                    now=now,
-                    progress=progress,
-                    allow_incomplete=allow_incomplete,
-                    issued=issued_day,
-                    pdf_variant=variant,
-                    group=group,
-                )
-            ]
+            results = [run_build(config, chosen, group=group, **options)]
     for result in results:
         headline = result.briefing.headline
         click.echo(f"{result.briefing.organization}, {chosen.label}: {headline.text}")
