@@ -83,7 +83,7 @@ def render_html(
         "classification": classification,
         "logo": look.logo_uri,
     }
-    words = TermMarkup(glossary, briefing.terms)
+    words = TermMarkup(glossary, briefing.terms, tooltips=medium == "screen")
     context = build_context(briefing, words, **options)
     extra = _extra(briefing, medium, detail, context["costs"])
     return render_template(env, TEMPLATE, {**context, **extra})

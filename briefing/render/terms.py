@@ -26,8 +26,12 @@ def _capital(text: str) -> str:
 class TermMarkup:
     """Prints the briefing's terms: `say()` by name, `business()` inside sentences."""
 
-    def __init__(self, glossary: Glossary, terms: Iterable[Term]) -> None:
+    def __init__(self, glossary: Glossary, terms: Iterable[Term], *, tooltips: bool = True) -> None:
+        """`tooltips=False` (the PDF, where nothing hovers) prints a term's phrase as plain
+        text with its footnote: an inline box around a phrase that must wrap can make the
+        PDF's line breaker leave a word alone on a line."""
         self._glossary = glossary
+        self._tooltips = tooltips
         self._terms: dict[str, Term] = {t.term.casefold(): t for t in terms}
         self._footnoted: set[str] = set()
         self._pattern: re.Pattern[str] | None = None
@@ -55,7 +59,11 @@ class TermMarkup:
         return self._terms[entry.term.casefold()]
 
     def _markup(self, term: Term, text: str, *, footnote: bool = True) -> Markup:
-        span = Markup('<span class="term" title="{}">{}</span>').format(term.definition, text)
+        span = (
+            Markup('<span class="term" title="{}">{}</span>').format(term.definition, text)
+            if self._tooltips
+            else Markup("{}").format(text)
+        )
         key = term.term.casefold()
         if key in self._footnoted or not footnote:
             return span

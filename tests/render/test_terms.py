@@ -54,3 +54,15 @@ def test_the_sample_prints_exactly_the_terms_translate_recorded() -> None:
     body = re.sub(r"<[^>]+>", " ", html[: html.index("<!-- appendix:start -->")]).casefold()
     for term in recorded:
         assert term.say_instead.casefold() in body.replace("\n", " "), term.term
+
+
+def test_the_pdf_prints_a_term_as_plain_words_with_its_footnote() -> None:
+    """On paper nothing hovers: the phrase is plain text (an inline box around a phrase
+    that has to wrap made the PDF's line breaker leave a word alone on a line) and the
+    definition is the footnote, once."""
+    markup = TermMarkup(load_glossary(), [_term("incident")], tooltips=False)
+    first = str(markup.say("incident", plural=True))
+    assert first.startswith('service disruptions<span class="fn">Service disruption: ')
+    assert str(markup.say("incident")) == "service disruption"
+    text = str(markup.business("2 service disruptions & more"))
+    assert text == "2 service disruptions &amp; more"  # escaped, unmarked, footnoted already
