@@ -104,7 +104,11 @@ def list_command(config_path: Path | None, debug: bool) -> None:
     for label, kept in stored.items():
         outcome = kept.outcome.outcome if kept.outcome else "-"
         headline = _headline_short(
-            kept.headline_kind, kept.headline_value, kept.headline_service, config
+            kept.headline_kind,
+            kept.headline_value,
+            kept.headline_unit,
+            kept.headline_service,
+            config,
         )
         click.echo(f"{label:<9} {kept.built_at:<26} {kept.source:<9} {headline:<40} {outcome}")
 
@@ -182,10 +186,14 @@ def forget_command(period: str, config_path: Path | None, debug: bool) -> None:
     click.echo(f"forgot {label} in {path}")
 
 
-def _headline_short(kind: str, value: float, service: str | None, config: Config) -> str:
-    if kind == "budget_exhausted":
+def _headline_short(kind: str, value: float, unit: str, service: str | None, config: Config) -> str:
+    """One line of `history list`: a service's allowance used, or an amount and what it is."""
+    if kind == "budget_exhausted" and unit == "fraction":
         return f"{service}: {percent(1.0 - value, config.locale, digits=0)} of allowance used"
-    what = "at stake a year" if kind == "risk_exposure" else "loss avoided"
+    what = {
+        "budget_exhausted": "cost over allowance",  # the organisation's: several services
+        "risk_exposure": "at stake a year",
+    }.get(kind, "loss avoided")
     return f"{money(value, config.currency, config.locale)} {what}"
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -54,6 +55,28 @@ def test_backfill_records_every_month_and_list_show_forget_read_them(workspace: 
     code, _, err = run("history", "show", "2026-02", "--config", config)
     assert code == 1
     assert "period 2026-02 is not in the history store" in err
+
+
+def test_list_prints_the_organisation_figure_when_several_services_spent_their_allowance(
+    workspace: Path,
+) -> None:
+    """April with the partner interface failing 1 in 500 too: both services used 200% of their
+    allowance, so the headline is their total cost: shop 20/1,000 x 720 h x 60 = 864 min x
+    EUR 100 = EUR 86,400; api 1/500 x 43,200 min = 86.4 min x EUR 50 = EUR 4,320; EUR 90,720."""
+    sli = pd.read_csv(workspace.parent / "sli.csv")
+    april_api = sli["timestamp"].str.startswith("2026-04") & (sli["service"] == "api")
+    sli.loc[april_api, "good"] = 499
+    sli.to_csv(workspace.parent / "sli.csv", index=False)
+    code, _, err = run(
+        "history", "backfill", "--config", str(workspace), "--from", "2026-03", "--to", "2026-04"
+    )
+    assert code == 0, err
+    code, out, _ = run("history", "list", "--config", str(workspace))
+    assert code == 0
+    rows = {line.split()[0]: line for line in out.splitlines()[1:]}
+    assert "api: 200% of allowance used" in rows["2026-03"]  # one service: its own figure
+    assert "€90,720 cost over allowance" in rows["2026-04"]
+    assert "None" not in out
 
 
 def test_backfill_skips_a_month_the_exports_only_partly_hold(tmp_path: Path) -> None:

@@ -154,6 +154,26 @@ def test_a_briefing_without_history_draws_no_trend_and_no_grid() -> None:
     assert (data["history"], data["previous_decision"], data["commentary"]) == ([], None, None)
 
 
+def test_an_amount_headline_has_no_dashed_line_to_name() -> None:
+    """The dashed line marks the whole allowance, drawn only when the headline is a share of
+    it; under an amount (the organisation's cost, risks, loss avoided) the key is not printed."""
+    base = make_briefing()
+    for kind, value, unit in (
+        ("budget_exhausted", 92_735.19, "currency"),
+        ("risk_exposure", 8e4, "currency"),
+    ):
+        headline = dataclasses.replace(base.headline, kind=kind, value=value, unit=unit)
+        history = tuple(dataclasses.replace(p, headline_value=value) for p in base.history)
+        briefing = dataclasses.replace(base, headline=headline, history=history)
+        html = render(briefing, ["html"], glossary=make_glossary())["html"].decode("utf-8")
+        figure = html[html.index('<figure class="trend-spark">') :]
+        figure = figure[: figure.index("</figure>")]
+        assert "Dashed line" not in figure, kind
+        assert "stroke-dasharray" not in figure, kind  # and the chart draws none
+    html = render(base, ["html"], glossary=make_glossary())["html"].decode("utf-8")
+    assert "Dashed line: all of it." in html  # a share of the allowance keeps its key
+
+
 def test_the_trend_chart_is_the_same_bytes_every_time() -> None:
     briefing = make_briefing()
     assert render_chart("trend", briefing) == render_chart("trend", briefing)
