@@ -139,7 +139,13 @@ def _organisation_words(findings: Findings, voice: Voice) -> tuple[str, str, str
         )
     decision = action.format(service=join(paused))
     scope = voice.config.policy.freeze_scope
-    if others:
+    if len(others) == 1:
+        decision += (
+            f"; the owner of the one other service over its {allowance} reviews it by "
+            f"{voice.day(choice.due)} and says whether to pause it too"
+        )
+        scope += "; the other service keeps releasing while its owner reviews it"
+    elif others:
         decision += (
             f"; the owners of the {voice.count(len(others), 'other service')} over their "
             f"{allowance} review them by {voice.day(choice.due)} and say whether to pause them "

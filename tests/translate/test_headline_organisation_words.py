@@ -156,6 +156,18 @@ def test_fewer_named_when_the_policy_says_so() -> None:
     assert "the owners of the 4 other services" in headline.decision
 
 
+def test_one_other_service_is_spoken_of_in_the_singular() -> None:
+    policy = Policy(max_named_services=4)
+    headline = translate(findings(policy), load_glossary(), make_config(policy=policy)).headline
+    assert headline.decision.endswith(
+        "; the owner of the one other service over its downtime allowance reviews it by "
+        "4 November 2026 and says whether to pause it too."
+    )
+    assert headline.scope.endswith("; the other service keeps releasing while its owner reviews it")
+    assert "Shop E" not in headline.decision
+    assert headline.summary == "Note: feature pause for 4 services, 1 review"
+
+
 def test_the_fact_counts_the_services_over() -> None:
     policy = Policy()
     briefing = translate(findings(policy), load_glossary(), make_config(policy=policy))
