@@ -137,6 +137,7 @@ def read_inputs(
         progress=progress,
         first=trend_start(period),
         register=register,
+        whole=True,
     )
     if slo_quality or slo_notes:
         from dataclasses import replace

@@ -84,7 +84,9 @@ def backfill(
     with open_store(path) as store:  # a damaged or newer store stops us before any reading
         step("Reading inputs")
         slos, slo_quality, slo_notes = read_slos(config, last)
-        inputs = ingest(config, last, slos=slos, progress=progress, first=first.previous())
+        inputs = ingest(
+            config, last, slos=slos, progress=progress, first=first.previous(), whole=True
+        )
         if slo_quality:
             inputs = replace(
                 inputs, data_quality=DataQuality(tuple(slo_quality) + inputs.data_quality.files)

@@ -28,6 +28,7 @@ from briefing.ingest.overlaps import (
 )
 from briefing.ingest.risks import refuse_risk_ids_in_two_registers
 from briefing.ingest.tables import check_table, concat_tables
+from briefing.ingest.usable import refuse_nothing_usable
 from briefing.model import FileQuality, Inputs, Period, SloDefinition
 
 log = logging.getLogger(__name__)
@@ -75,8 +76,13 @@ def ingest(
     progress: Callable[[str], None] | None = None,
     first: Period | None = None,
     register: Register | None = None,
+    whole: bool = False,
 ) -> Inputs:
     """Read every source of the config; reconcile each file.
+
+    `whole` (builds and backfills): a file whose every row is rejected, or a metrics
+    file with no rows, stops the read (`refuse_nothing_usable`); without it each
+    reader's reconciliation is returned as it stands.
 
     Live sources fetch from `first` (default: two periods back) to the end of `period`,
     so one read serves the trend or a backfill of the whole range. `register`: the risk
@@ -104,6 +110,8 @@ def ingest(
             if loaded is None:
                 continue
             check_table(loaded.table, table_name)
+            if whole:
+                refuse_nothing_usable(entry, loaded, kind)
             parts.append((entry, loaded))
         if kind == "metrics":
             refuse_overlapping_metrics(parts)

@@ -1,0 +1,82 @@
+"""Broken workspaces: each ends in one message naming the file or key, exit 1 or 2, and
+never in a briefing whose figures rest on input that was not there."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from briefing.cli import cli
+from briefing.config import packaged_sample_config
+
+SAMPLE = packaged_sample_config().parent
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+def edit(workspace: Path, old: str, new: str, name: str = "briefing.yaml") -> None:
+    path = workspace / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert "Traceback" not in result.stderr
+    return result.exit_code, result.stderr
+
+
+def build(workspace: Path, *flags: str) -> tuple[int, str]:
+    return run(
+        "build",
+        "--config",
+        str(workspace / "briefing.yaml"),
+        "--format",
+        "json",
+        "--out",
+        str(workspace / "out"),
+        *flags,
+    )
+
+
+def first_error(stderr: str) -> str:
+    return next(line for line in stderr.splitlines() if line.startswith("error:"))
+
+
+# --------------------------------------------------------------------------- nothing usable
+
+
+def test_an_incident_file_whose_every_row_is_rejected_stops_the_build(workspace: Path) -> None:
+    # the sample's times are ISO 8601; a day-first format matches none of them, so the
+    # briefing would otherwise report "no incidents" for October with exit 0
+    edit(
+        workspace,
+        "{path: exports/incidents.csv, format: csv}",
+        '{path: exports/incidents.csv, format: csv, timestamp_format: "%d/%m/%Y %H:%M"}',
+    )
+    code, stderr = build(workspace)
+    assert code == 1
+    message = first_error(stderr)
+    # line 2 is the first data row, its started_at the first time read
+    assert "exports/incidents.csv:2:started_at:" in message
+    assert "all 46 row(s) of this file were rejected" in message
+    assert "timestamp_format" in stderr  # the hint names the option to fix
+    assert not (workspace / "out" / "briefing-2026-10.json").exists()
+
+
+def test_a_metrics_file_with_only_its_header_stops_the_build(workspace: Path) -> None:
+    (workspace / "exports" / "sli.csv").write_text("timestamp,service,good,total\n")
+    edit(workspace, "{path: exports/sli.csv.gz}", "{path: exports/sli.csv}")
+    code, stderr = build(workspace)
+    assert code == 1
+    assert "exports/sli.csv:1: the metrics file holds no rows" in first_error(stderr)
+    assert not (workspace / "out" / "briefing-2026-10.json").exists()
