@@ -28,12 +28,12 @@ def refuse_nothing_usable(entry: SourceEntry, loaded: Loaded, kind: str) -> None
                 hint=f"fix the file, or this source's options under sources.{kind} in briefing.yaml "
                 "(format, mapping, timestamp_format, timezone, services)",
             )
-    if kind == "metrics" and entry.path is not None and loaded.quality:
-        if not any(file.rows_read for file in loaded.quality):
-            raise BriefingError(
-                "the metrics file holds no rows (a file with no series): every service "
-                "would look unmeasured",
-                where=Location(loaded.quality[0].path, 1),
-                hint="export the counts again (timestamp,service,good,total), "
-                "or remove this source from sources.metrics in briefing.yaml",
-            )
+    empty = loaded.quality and not any(file.rows_read for file in loaded.quality)
+    if kind == "metrics" and entry.path is not None and empty:
+        raise BriefingError(
+            "the metrics file holds no rows (a file with no series): every service "
+            "would look unmeasured",
+            where=Location(loaded.quality[0].path, 1),
+            hint="export the counts again (timestamp,service,good,total), "
+            "or remove this source from sources.metrics in briefing.yaml",
+        )
