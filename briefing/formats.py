@@ -93,6 +93,23 @@ class SourceFormat:
         return tuple(option.name for option in self.options)
 
 
+# The fields a source's `mapping:` may name (ours: theirs), by kind; the readers'
+# canonical columns are these.
+MAPPED_FIELDS: dict[str, tuple[str, ...]] = {
+    "incidents": (
+        "id",
+        "service",
+        "title",
+        "severity",
+        "started_at",
+        "detected_at",
+        "resolved_at",
+        "impact",
+        "risk",  # optional: the registered risk the incident matches
+    ),
+    "controls": ("date", "service", "control", "events", "risk", "probability"),
+}
+
 PATH = Option("path", "file", required=True)
 TIMEZONE = Option("timezone", "timezone")
 MAPPING = Option("mapping", "mapping")

@@ -80,3 +80,36 @@ def test_a_metrics_file_with_only_its_header_stops_the_build(workspace: Path) ->
     assert code == 1
     assert "exports/sli.csv:1: the metrics file holds no rows" in first_error(stderr)
     assert not (workspace / "out" / "briefing-2026-10.json").exists()
+
+
+# --------------------------------------------------------------------------- source options
+
+
+def test_a_mapping_of_an_unknown_field_is_refused(workspace: Path) -> None:
+    # `idd` is no field of ours: the mapping was silently ignored and the file read as is
+    edit(
+        workspace,
+        "{path: exports/incidents.csv, format: csv}",
+        "{path: exports/incidents.csv, format: csv, mapping: {idd: id}}",
+    )
+    code, stderr = run("validate", "--config", str(workspace / "briefing.yaml"))
+    assert code == 1
+    message = first_error(stderr)
+    assert "briefing.yaml:" in message
+    assert "sources.incidents[0].mapping.idd: unknown field" in message
+    assert "id, service, title" in message
+
+
+def test_a_severity_map_onto_no_severity_is_refused(workspace: Path) -> None:
+    # SEV9 used to reach the briefing as a fifth severity, counted in by_severity
+    edit(
+        workspace,
+        "{path: exports/incidents.csv, format: csv}",
+        "{path: exports/incidents.csv, format: csv, severity_map: {SEV1: SEV9}}",
+    )
+    code, stderr = build(workspace)
+    assert code == 1
+    message = first_error(stderr)
+    assert "briefing.yaml:" in message
+    assert "severity_map: 'SEV1' is mapped to 'SEV9', which is not a severity" in message
+    assert "SEV1, SEV2, SEV3 or SEV4" in stderr

@@ -11,7 +11,13 @@ from typing import Any
 from briefing.config.fields import ENV_NAME, FieldChecker, kind_of, shorten
 from briefing.config.values import SourceEntry, Sources
 from briefing.config.warehouse import check_database_url, check_duckdb_path
-from briefing.formats import KINDS, find_format, format_from_extension, formats_of
+from briefing.formats import (
+    KINDS,
+    MAPPED_FIELDS,
+    find_format,
+    format_from_extension,
+    formats_of,
+)
 
 
 class SourceChecks(FieldChecker):
@@ -77,10 +83,22 @@ class SourceChecks(FieldChecker):
                 options[option.name] = checked
         if any(item.get(o.name) is not None and o.name not in options for o in declared.options):
             return None
+        self.mapped_fields(kind, options.get("mapping"), f"{keypath}.mapping")
         path = options.pop("path", None)
         return SourceEntry(
             kind=kind, format=fmt, path=path, options=options, location=self.where(keypath)
         )
+
+    def mapped_fields(self, kind: str, mapping: dict[str, str] | None, keypath: str) -> None:
+        """A `mapping:` names our fields (ours: theirs); an unknown one would be ignored."""
+        ours = MAPPED_FIELDS.get(kind, ())
+        for name in mapping or {}:
+            if name not in ours:
+                self.problem(
+                    f"{keypath}.{name}",
+                    f"unknown field; a mapping gives, for each of our fields "
+                    f"({', '.join(ours)}), the name of your column: {{ours: yours}}",
+                )
 
     def option(self, check: str, value: Any, keypath: str) -> Any:
         """The checked value of one source option (see `briefing.formats.CHECKS`), or None."""

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from briefing.config import SourceEntry
 from briefing.errors import Location
+from briefing.formats import MAPPED_FIELDS
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.counts import read_counts, to_floats
 from briefing.ingest.generic import iter_csv_records, resolve_columns
@@ -25,7 +26,7 @@ from briefing.ingest.tables import conform
 from briefing.ingest.timestamps import FIRST_YEAR, LAST_YEAR, Stamps, parse_timestamps
 from briefing.textfiles import check_size
 
-CONTROL_FIELDS = ("date", "service", "control", "events", "risk", "probability")
+CONTROL_FIELDS = MAPPED_FIELDS["controls"]
 REQUIRED_CONTROL_FIELDS = ("date", "service", "events", "probability")
 UNKNOWN_WORDS = frozenset({"", "unknown", "n/a", "na", "?", "-", "tbd"})
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")

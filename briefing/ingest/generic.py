@@ -20,6 +20,7 @@ import pandas as pd
 
 from briefing.config import SourceEntry
 from briefing.errors import BriefingError, Location
+from briefing.formats import MAPPED_FIELDS
 from briefing.ingest.context import Loaded, ReadContext
 from briefing.ingest.counts import to_floats
 from briefing.ingest.messages import header_summary
@@ -28,17 +29,7 @@ from briefing.ingest.tables import conform, normalize_severity
 from briefing.ingest.timestamps import parse_timestamps
 from briefing.textfiles import check_size, load_json
 
-INCIDENT_FIELDS = (
-    "id",
-    "service",
-    "title",
-    "severity",
-    "started_at",
-    "detected_at",
-    "resolved_at",
-    "impact",
-    "risk",  # optional: the registered risk the incident matches
-)
+INCIDENT_FIELDS = MAPPED_FIELDS["incidents"]
 REQUIRED_INCIDENT_FIELDS = ("id", "service", "started_at", "resolved_at")
 
 
@@ -278,6 +269,13 @@ def build_incidents(
         "detected_at is after resolved_at",
     )
     severity_map = entry.options.get("severity_map") or None
+    for theirs, ours in (severity_map or {}).items():
+        if normalize_severity(ours) is None:
+            raise BriefingError(
+                f"severity_map: {theirs!r} is mapped to {ours!r}, which is not a severity",
+                where=entry.location,
+                hint=f"map it to SEV1, SEV2, SEV3 or SEV4 (e.g. {{{theirs}: SEV2}})",
+            )
     severities = [
         normalize_severity(v, severity_map) if v is not None and v is not pd.NA else None
         for v in frame["severity"]
