@@ -113,3 +113,32 @@ def test_a_severity_map_onto_no_severity_is_refused(workspace: Path) -> None:
     assert "briefing.yaml:" in message
     assert "severity_map: 'SEV1' is mapped to 'SEV9', which is not a severity" in message
     assert "SEV1, SEV2, SEV3 or SEV4" in stderr
+
+
+# --------------------------------------------------------------------------- files beside the config
+
+
+def test_a_commentary_folder_in_place_of_the_note_is_named(workspace: Path) -> None:
+    # the note for October was silently left out when its name was a folder
+    (workspace / "commentary" / "2026-10.md").unlink()
+    (workspace / "commentary" / "2026-10.md").mkdir()
+    code, stderr = build(workspace)
+    assert code == 1
+    assert first_error(stderr).endswith(
+        "commentary/2026-10.md: the author's note is a folder, not a file"
+    )
+
+
+@pytest.mark.parametrize("command", [("build",), ("history", "list")])
+def test_a_history_store_that_is_a_folder_is_named_as_one(
+    workspace: Path, command: tuple[str, ...]
+) -> None:
+    # SQLite only said "disk I/O error"
+    (workspace / "history.sqlite").mkdir()
+    if command == ("build",):
+        code, stderr = build(workspace)
+    else:
+        code, stderr = run(*command, "--config", str(workspace / "briefing.yaml"))
+    assert code == 1
+    assert first_error(stderr).endswith("history.sqlite: the history store is a folder, not a file")
+    assert "history.path" in stderr

@@ -364,6 +364,13 @@ def open_store(path: Path, *, migrations: Sequence[str] = MIGRATIONS) -> History
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if path.is_dir():  # SQLite would only say "disk I/O error"
+        raise BriefingError(
+            "the history store is a folder, not a file",
+            where=Location(path),
+            hint="set history.path in briefing.yaml to a file (e.g. history.sqlite), "
+            "or move the folder aside",
+        )
     uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
     try:
         connection = sqlite3.connect(

@@ -24,6 +24,13 @@ def commentary_path(config: Config, period: Period) -> Path:
 def read_commentary(config: Config, period: Period) -> Commentary | None:
     """The period's note, or None when the author wrote none."""
     path = commentary_path(config, period)
+    if path.is_dir():
+        raise BriefingError(
+            "the author's note is a folder, not a file",
+            where=Location(path),
+            hint=f"write the note as the Markdown file {COMMENTARY_FOLDER}/{period.label}.md, "
+            "or remove the folder",
+        )
     if not path.is_file():
         return None
     size = path.stat().st_size
