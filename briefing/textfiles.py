@@ -66,6 +66,27 @@ def read_text(path: Path, limit: int = MAX_INPUT_BYTES) -> str:
         ) from None
 
 
+def not_utf8(path: Path) -> BriefingError:
+    """The error for a text file (plain or .gz) a reader found not to be UTF-8, naming the
+    line and column of its first bad byte: read again line by line, as only errors do."""
+    import gzip
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    offset = 0
+    with contextlib.suppress(OSError, EOFError), opener(path, "rb") as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as err:
+                return BriefingError(
+                    f"not UTF-8 text (byte {offset + err.start:,} is 0x{line[err.start]:02x})",
+                    where=Location(path, number, err.start + 1),
+                    hint="save the file as UTF-8",
+                )
+            offset += len(line)
+    return BriefingError("not UTF-8 text", where=Location(path), hint="save the file as UTF-8")
+
+
 # --------------------------------------------------------------------------- YAML
 
 

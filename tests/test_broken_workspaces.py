@@ -142,3 +142,46 @@ def test_a_history_store_that_is_a_folder_is_named_as_one(
     assert code == 1
     assert first_error(stderr).endswith("history.sqlite: the history store is a folder, not a file")
     assert "history.path" in stderr
+
+
+# --------------------------------------------------------------------------- register and controls
+
+RISKS_CSV = "id,title,service,ettd_minutes,ettr_minutes,impact,ettf_days"
+
+
+def test_an_empty_risk_register_is_named(workspace: Path) -> None:
+    # an empty risks.csv was an error, an empty risks.yaml a register with no risks
+    (workspace / "risks.yaml").write_text("# risks to come\n")
+    code, stderr = build(workspace)
+    assert code == 1
+    assert first_error(stderr).endswith("risks.yaml: the risk register is empty")
+
+
+def test_a_csv_register_with_a_range_in_one_column_is_refused(workspace: Path) -> None:
+    # the YAML key ettf_days_90 as a CSV column was read past: its range silently lost
+    (workspace / "risks.csv").write_text(
+        f"{RISKS_CSV},ettf_days_90\nR1,Bad push,checkout,10,40,0.6,60,30 to 120\n"
+    )
+    edit(workspace, "{path: risks.yaml}", "{path: risks.csv}")
+    code, stderr = build(workspace)
+    assert code == 1
+    assert "risks.csv:1:ettf_days_90: column 'ettf_days_90' cannot hold a range" in first_error(
+        stderr
+    )
+    assert "ettf_days_90_lo and ettf_days_90_hi" in stderr
+
+
+def test_a_latin1_controls_file_names_the_line_and_column_of_the_first_bad_byte(
+    workspace: Path,
+) -> None:
+    path = workspace / "exports" / "controls.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",Automatic", ",Rétro automatic", 1)  # line 3
+    path.write_bytes(("\n".join(lines) + "\n").encode("latin-1"))
+    column = lines[2].index("é") + 1
+    code, stderr = build(workspace)
+    assert code == 1
+    message = first_error(stderr)
+    assert f"exports/controls.csv:3:{column}: not UTF-8 text" in message
+    assert "0xe9" in message  # é in Latin-1
+    assert "codec" not in stderr  # Python's wording stays out

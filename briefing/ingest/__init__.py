@@ -30,6 +30,7 @@ from briefing.ingest.risks import refuse_risk_ids_in_two_registers
 from briefing.ingest.tables import check_table, concat_tables
 from briefing.ingest.usable import refuse_nothing_usable
 from briefing.model import FileQuality, Inputs, Period, SloDefinition
+from briefing.textfiles import not_utf8
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +191,13 @@ def _read(entry: SourceEntry, ctx: ReadContext, notes: list[str]) -> Loaded | No
         loaded = reader(entry, ctx)
     except BriefingError:
         raise
-    except (OSError, UnicodeDecodeError) as err:
+    except UnicodeDecodeError:
+        if entry.path is None:
+            raise BriefingError(
+                f"{entry.display} is not UTF-8 text", where=entry.location
+            ) from None
+        raise not_utf8(entry.path) from None
+    except OSError as err:
         raise BriefingError(f"cannot read {entry.display}: {err}", where=entry.location) from None
     base = ctx.config.base_dir
     quality = tuple(replace(q, path=display_path(q.path, base)) for q in loaded.quality)

@@ -290,6 +290,13 @@ def _text(value: Any) -> str:
 
 def _yaml_records(path: Path, notes: list[str]) -> list[_Record]:
     root, data = parse_yaml(read_text(path), path)
+    if root is None:  # nothing but comments, or no bytes at all
+        raise BriefingError(
+            "the risk register is empty",
+            where=Location(path),
+            hint="write `risks:` followed by a list of risks (id, title, service, ettd_minutes, ...), "
+            "or `risks: []` for a register with none yet",
+        )
     items_node: yaml.Node | None = root
     if isinstance(data, dict):
         if "risks" not in data:
@@ -362,6 +369,14 @@ def _csv_records(path: Path) -> list[_Record]:
             where=Location(path, 1),
             hint="a risk register CSV needs id,title,service,ettd_minutes,ettr_minutes,impact,ettf_days",
         )
+
+    for key in INTERVALS:
+        if key in positions:  # the YAML key: a CSV gives the two ends as two columns
+            raise BriefingError(
+                f"column {header[positions[key]]!r} cannot hold a range in a CSV register",
+                where=Location(path, 1, header[positions[key]]),
+                hint=f"give the 90% interval as two columns, {key}_lo and {key}_hi",
+            )
 
     def column(name: str, *aliases: str) -> int | None:
         for alias in (name, *aliases):
