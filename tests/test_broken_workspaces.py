@@ -185,3 +185,13 @@ def test_a_latin1_controls_file_names_the_line_and_column_of_the_first_bad_byte(
     assert f"exports/controls.csv:3:{column}: not UTF-8 text" in message
     assert "0xe9" in message  # é in Latin-1
     assert "codec" not in stderr  # Python's wording stays out
+
+
+def test_report_templates_naming_a_file_says_so(workspace: Path) -> None:
+    # it said "folder not found" of a file that is there
+    edit(workspace, "delivery:\n", "report: {templates: risks.yaml}\n\ndelivery:\n")
+    code, stderr = run("validate", "--config", str(workspace / "briefing.yaml"))
+    assert code == 1
+    message = first_error(stderr)
+    assert "report.templates: is a file, not a folder" in message
+    assert "not found" not in message

@@ -22,6 +22,13 @@ class LookChecker(FieldChecker):
         path = Path(text) if Path(text).is_absolute() else self.path.parent / text
         if not self.inside_workspace(path, text, "report.templates"):
             return None
+        if path.exists() and not path.is_dir():
+            self.problem(
+                "report.templates",
+                f"is a file, not a folder: {path} (the folder of templates that replace "
+                "the packaged ones by name; `briefing init --templates` starts one)",
+            )
+            return None
         if not path.is_dir():
             self.problem(
                 "report.templates",
