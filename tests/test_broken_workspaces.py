@@ -195,3 +195,18 @@ def test_report_templates_naming_a_file_says_so(workspace: Path) -> None:
     message = first_error(stderr)
     assert "report.templates: is a file, not a folder" in message
     assert "not found" not in message
+
+
+def test_a_baseline_window_that_ends_before_it_starts_is_refused(workspace: Path) -> None:
+    # it was taken as an empty window: "no disruption falls from 1 July 2026 up to 1 January 2026"
+    edit(
+        workspace,
+        "policy:\n",
+        "policy:\n  baseline: {from_incidents: {start: 2026-07-01, end: 2026-01-01}}\n",
+    )
+    code, stderr = run("validate", "--config", str(workspace / "briefing.yaml"))
+    assert code == 1
+    assert (
+        "policy.baseline.from_incidents.end: 2026-01-01 is not after start 2026-07-01"
+        in first_error(stderr)
+    )

@@ -3,6 +3,7 @@ delivery in their own modules)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -396,6 +397,11 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
                     )
             if start and end and _is_iso_day(start) and _is_iso_day(end):
                 window = (start, end)
+                if _naive(end) <= _naive(start):
+                    self.problem(
+                        "policy.baseline.from_incidents.end",
+                        f"{end} is not after start {start}; the window runs from start up to end",
+                    )
         return Baseline(ttd, ttr, by_severity, by_service, window)
 
     def report(self, value: Any) -> Report:
@@ -437,6 +443,11 @@ class ConfigChecker(SourceChecks, DeliveryChecks):
         if not text:
             return HistoryConfig()
         return HistoryConfig(Path(text) if Path(text).is_absolute() else self.path.parent / text)
+
+
+def _naive(text: str) -> datetime:
+    """An ISO date or date and time, comparable whatever its form (offset dropped)."""
+    return datetime.fromisoformat(text).replace(tzinfo=None)
 
 
 def _is_iso_day(text: str) -> bool:
