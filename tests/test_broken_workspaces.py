@@ -210,3 +210,36 @@ def test_a_baseline_window_that_ends_before_it_starts_is_refused(workspace: Path
         "policy.baseline.from_incidents.end: 2026-01-01 is not after start 2026-07-01"
         in first_error(stderr)
     )
+
+
+def test_an_empty_history_store_is_named_as_empty(workspace: Path) -> None:
+    # SQLite reads a 0-byte file as a database without tables: "no such table"
+    (workspace / "history.sqlite").write_bytes(b"")
+    code, stderr = build(workspace)
+    assert code == 1
+    assert first_error(stderr).endswith(
+        "history.sqlite: the history store is an empty file (0 bytes)"
+    )
+    assert (workspace / "history.sqlite").stat().st_size == 0  # left as it was
+
+
+# --------------------------------------------------------------------------- compressed metrics
+
+
+def test_a_gz_name_on_a_plain_file_is_named(workspace: Path) -> None:
+    (workspace / "exports" / "sli.csv.gz").write_text("timestamp,service,good,total\n")
+    code, stderr = build(workspace)
+    assert code == 1
+    assert first_error(stderr).endswith(
+        "exports/sli.csv.gz: the file's name ends in .gz but it is not gzip-compressed"
+    )
+
+
+def test_a_truncated_gz_file_is_called_cut_short(workspace: Path) -> None:
+    path = workspace / "exports" / "sli.csv.gz"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    code, stderr = build(workspace)
+    assert code == 1
+    assert "exports/sli.csv.gz: the compressed file is damaged or cut short" in first_error(stderr)
+    assert "copy or export the file again" in stderr

@@ -371,6 +371,13 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
             hint="set history.path in briefing.yaml to a file (e.g. history.sqlite), "
             "or move the folder aside",
         )
+    if path.is_file() and path.stat().st_size == 0:  # SQLite would say "no such table"
+        raise BriefingError(
+            "the history store is an empty file (0 bytes)",
+            where=Location(path),
+            hint="restore it from a backup, or delete it to start a new history "
+            "(briefing history backfill rebuilds past periods from the exports)",
+        )
     uri = path.resolve().as_uri() + ("?mode=ro" if readonly else "?mode=rwc")
     try:
         connection = sqlite3.connect(

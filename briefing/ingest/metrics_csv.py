@@ -42,7 +42,26 @@ def read_metrics_csv(entry: SourceEntry, ctx: ReadContext) -> Loaded:
     except pa.ArrowInvalid:
         return _row_by_row(path, entry, ctx)
     except (OSError, EOFError, gzip.BadGzipFile) as err:
-        raise BriefingError(f"cannot read file: {err}", where=Location(path)) from None
+        raise unreadable(path, err) from None
+
+
+def unreadable(path: Path, err: BaseException) -> BriefingError:
+    """A file the CSV reader could not open or decompress, said in the reader's words."""
+    if path.name.lower().endswith(".gz"):
+        with open(path, "rb") as handle:
+            gzipped = handle.read(2) == b"\x1f\x8b"
+        if not gzipped:
+            return BriefingError(
+                "the file's name ends in .gz but it is not gzip-compressed",
+                where=Location(path),
+                hint="compress it with gzip, or drop the .gz from its name (and from briefing.yaml)",
+            )
+        return BriefingError(
+            f"the compressed file is damaged or cut short ({err})",
+            where=Location(path),
+            hint="copy or export the file again; an interrupted download leaves it truncated",
+        )
+    return BriefingError(f"cannot read file: {err}", where=Location(path))
 
 
 def _streamed(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
@@ -67,6 +86,12 @@ def _row_by_row(path: Path, entry: SourceEntry, ctx: ReadContext) -> Loaded:
     try:
         table = pacsv.read_csv(path, convert_options=loose)
     except pa.ArrowInvalid as err:
+        if "Empty CSV file" in str(err):
+            raise BriefingError(
+                "the file is empty",
+                where=Location(path),
+                hint="export the counts again with a header row: timestamp,service,good,total",
+            ) from None
         raise BriefingError(
             f"cannot read as CSV: {arrow_reason(err)}",
             where=Location(path),
