@@ -83,6 +83,12 @@ def test_page_1_is_the_organisations_figure(org50: tuple[list[str], dict]) -> No
     fourth = headline["services"][3]["name"]
     assert fourth not in flat(headline["decision"])
     assert f"and {len(over) - 3} others" in page1
+    # the pause lasts until each named service is back within its allowance, in words
+    # that agree in number ("each of A, B and C is back")
+    assert headline["until_condition"].startswith(
+        f"until each of {named[0]}, {named[1]} and {named[2]} is back within its downtime "
+        "allowance over its last "
+    )
 
 
 def test_full_detail_prints_every_incident(tmp_path: Path) -> None:

@@ -225,18 +225,19 @@ def _exhausted_organisation(
             Alternative("", "", kind="fix_risk", amount=fix.annual_cost, risk=fix.id)
         )
     every = tuple(s.id for s in order)
-    pause_all = decision.cost_of_freeze(
-        None if per_day is None else per_day * len(order), period, date.fromisoformat(until)
-    )
-    alternatives.append(
-        Alternative(
-            "",
-            "",
-            kind="pause_all",
-            amount=None if pause_all is None else pause_all.amount,
-            services=every,
+    if len(order) > len(named):  # with every one of them named, it is the decision itself
+        pause_all = decision.cost_of_freeze(
+            None if per_day is None else per_day * len(order), period, date.fromisoformat(until)
         )
-    )
+        alternatives.append(
+            Alternative(
+                "",
+                "",
+                kind="pause_all",
+                amount=None if pause_all is None else pause_all.amount,
+                services=every,
+            )
+        )
     alternatives.append(
         Alternative("", "", kind="keep_releasing", amount=inaction.amount, services=every)
     )

@@ -66,6 +66,7 @@ class PrintedCosts:
     unrecorded: dict[str, float]  # a service's unattributed_cost
     measured: dict[str, float]  # an incident's measured_cost; a service's add up to in_incidents
     declared: dict[str, float]  # an incident's declared estimate (impact x minutes)
+    group: dict[str, float]  # a business unit's: the sum of its services' printed costs
     total: float
     in_incidents_total: float
     unrecorded_total: float
@@ -107,12 +108,17 @@ def printed_costs(briefing: Briefing) -> PrintedCosts:
             )
             measured.update({i.id: m for i, m in zip(own, shares, strict=True)})
     declared_parts = parts([i.cost for i in items])
+    group: dict[str, float] = {}
+    for s in services:
+        if s.group is not None:
+            group[s.group] = group.get(s.group, 0.0) + service[s.id]
     return PrintedCosts(
         service=service,
         in_incidents=in_incidents,
         unrecorded=unrecorded,
         measured=measured,
         declared={i.id: d for i, d in zip(items, declared_parts, strict=True)},
+        group=group,
         total=sum(costs),
         in_incidents_total=sum(in_incidents.values()),
         unrecorded_total=sum(unrecorded.values()),

@@ -12,13 +12,15 @@ import functools
 import json
 import math
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from briefing.errors import BriefingError, Location
 from briefing.model import Briefing
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_PATH = "schema/briefing.schema.json"
 
@@ -77,6 +79,9 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.Draft202012Validator:
+    """The pure-Python validator, for its messages: imported only for an invalid document."""
+    import jsonschema  # a tenth of a second that no valid build needs
+
     loaded = schema()
     jsonschema.Draft202012Validator.check_schema(loaded)
     return jsonschema.Draft202012Validator(loaded)

@@ -219,10 +219,10 @@ def _until_words(choice: HeadlineChoice, services: dict[str, ServiceStatus], voi
         case "back_within" if choice.service is None:
             paused, _ = _paused(choice, voice)
             return (
-                f"until the last {voice.count(choice.window_days, 'day')} of each of "
-                f"{join(paused)} are back within its {voice.say('error budget')}, the last "
-                f"expected on {voice.day(choice.until)} if failures return to their typical day "
-                f"of {voice.month()}"
+                f"until each of {join(paused)} is back within its {voice.say('error budget')} "
+                f"over its last {voice.count(choice.window_days, 'day')}, the last expected on "
+                f"{voice.day(choice.until)} if failures return to their typical day of "
+                f"{voice.month()}"
             )
         case "back_within":
             service = services[choice.service or ""]

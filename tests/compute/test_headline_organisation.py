@@ -157,6 +157,13 @@ def test_the_headline_is_the_total_cost_of_the_services_over_their_allowance() -
     ]
 
 
+def test_pausing_all_is_no_alternative_when_the_decision_names_them_all() -> None:
+    # four services over, four named: pausing "all four" is the decision, not another way
+    choice = choose(Policy(max_named_services=4))
+    assert [s.id for s in choice.services] == ["s2", "s1", "s3", "s4"]
+    assert [a.kind for a in choice.alternatives] == ["keep_releasing"]
+
+
 def test_the_cause_is_what_the_costliest_incidents_share() -> None:
     cause = shared_cause([s for s in SERVICES if s.complete and s.status == "exhausted"], ITEMS, ())
     # half of 620,000 is 310,000: i1 (200,000) is not enough, i1 + i2 (350,000) is

@@ -1,7 +1,8 @@
 """A JSON-only build from a live Prometheus loads neither matplotlib nor WeasyPrint.
 
 They are the heaviest imports briefing has; charts and PDF are drawn only for
-the outputs that need them. Checked in a fresh interpreter's `sys.modules`.
+the outputs that need them. Nor the pure-Python schema validator: a valid document is
+confirmed by the compiled one, and only an invalid one is walked again for messages. Checked in a fresh interpreter's `sys.modules`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ try:
     cli(["build", "--config", sys.argv[1], "--format", "json", "--out", sys.argv[2]])
 except SystemExit as done:
     code = done.code
-print(json.dumps({"code": code, **{m: m in sys.modules for m in ("matplotlib", "weasyprint")}}))
+print(json.dumps({"code": code, **{m: m in sys.modules for m in ("matplotlib", "weasyprint", "jsonschema")}}))
 """
 
 
@@ -40,5 +41,7 @@ def test_a_json_build_from_prometheus_imports_no_chart_or_pdf_library(
         check=True,
     )
     seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert seen == {"code": 0, "matplotlib": False, "weasyprint": False}, result.stderr[-2000:]
+    assert seen == {"code": 0, "matplotlib": False, "weasyprint": False, "jsonschema": False}, (
+        result.stderr[-2000:]
+    )
     assert (tmp_path / "out" / "briefing-2026-10.json").is_file()

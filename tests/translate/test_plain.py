@@ -28,8 +28,6 @@ def glossary() -> Glossary:
         # words of common incident titles (a generated organisation's)
         ("Elevated 5xx on svc-001", "Elevated server errors on svc-001"),
         ("svc-004 database connection pool exhausted", "svc-004 database connection limit exhausted"),
-        ("Latency regression after deploy of svc-007", "Response time regression after release of svc-007"),
-        ("Cache stampede in svc-010", "Sudden overload after stored copies expired in svc-010"),
         # plain words and lower-case look-alikes of acronyms stay as they are
         ("Payment provider outage", "Payment provider outage"),
         ("The cdn-like cache", "The cdn-like cache"),
