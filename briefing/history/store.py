@@ -11,7 +11,10 @@ checks run on a read-only connection before anything is written.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -119,7 +122,7 @@ class HistoryStore:
         try:
             yield
         except sqlite3.OperationalError as err:
-            if "locked" in str(err) or "busy" in str(err):
+            if _busy(err):
                 raise BriefingError(
                     f"the history store stayed busy for {BUSY_TIMEOUT_SECONDS:.0f} s",
                     where=Location(self.path),
@@ -337,30 +340,88 @@ def open_store(path: Path, *, migrations: Sequence[str] = MIGRATIONS) -> History
     """The store at `path` for writing: created if absent, migrated if older.
 
     The file is checked on a read-only connection first, so a damaged or newer
-    file is refused before anything could write to it.
+    file is refused before anything could write to it. A new store is built
+    beside `path` and linked into place whole, so a second briefing starting at
+    the same moment never meets a file that exists but is not yet a store.
     """
-    if path.exists():
-        probe = _connect(path, readonly=True)
-        try:
-            _check(path, probe, latest=len(migrations))
-        finally:
-            probe.close()
-    elif not path.parent.is_dir():
-        raise BriefingError(
-            "the folder of the history store does not exist",
-            where=Location(path),
-            hint="create the folder, or set history.path in briefing.yaml to a writable place",
-        )
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise BriefingError(
+                "the folder of the history store does not exist",
+                where=Location(path),
+                hint="create the folder, or set history.path in briefing.yaml to a writable place",
+            )
+        _create(path, migrations)
+    probe = _connect(path, readonly=True)
+    try:
+        _check(path, probe, latest=len(migrations))
+    finally:
+        probe.close()
     connection = _connect(path, readonly=False)
     store = HistoryStore(path, connection)
     try:
-        with store._errors():
-            connection.execute("PRAGMA journal_mode = WAL")
+        if not _in_wal_mode(path):  # a store written before it was kept in WAL mode
+            _switch_to_wal(store)
         _migrate(store, migrations)
     except BaseException:
         connection.close()
         raise
     return store
+
+
+def _create(path: Path, migrations: Sequence[str]) -> None:
+    """Write a new, migrated store at `path` unless another process gets there first."""
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{uuid.uuid4().hex}.new")
+    try:
+        try:
+            with HistoryStore(draft, _connect(draft, readonly=False)) as store:
+                _switch_to_wal(store)
+                _migrate(store, migrations)
+        except BriefingError as err:  # name the file the reader set, not the draft
+            raise BriefingError(err.message, where=Location(path), hint=err.hint) from None
+        # closing the last connection folded the write-ahead log into the file
+        try:
+            os.link(draft, path)  # never replaces: the first store linked in wins
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: no other writer can race here
+            if not path.exists():
+                os.replace(draft, path)
+    finally:
+        for leftover in (draft, *(draft.with_name(draft.name + end) for end in _SIDE_FILES)):
+            leftover.unlink(missing_ok=True)
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+def _busy(err: sqlite3.OperationalError) -> bool:
+    return "locked" in str(err) or "busy" in str(err)
+
+
+def _in_wal_mode(path: Path) -> bool:
+    """Whether the file's header says it is kept in WAL mode (read and write versions 2)."""
+    with path.open("rb") as file:
+        header = file.read(20)
+    return header[18:20] == b"\x02\x02"
+
+
+def _switch_to_wal(store: HistoryStore) -> None:
+    """Put the file in WAL mode, waiting for other connections like any write.
+
+    SQLite answers "database is locked" at once, without its busy timeout, when
+    another connection reads while the journal mode changes; so wait here.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        try:
+            store._db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if not _busy(err) or time.monotonic() > deadline:
+                with store._errors():
+                    raise
+        time.sleep(0.05)
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:

@@ -9,6 +9,8 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,6 +118,37 @@ def test_a_new_store_is_at_the_latest_version_in_wal_mode(tmp_path: Path) -> Non
     assert raw.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     raw.close()
+
+
+def test_a_new_store_leaves_nothing_beside_it(tmp_path: Path) -> None:
+    # the store is built aside and linked into place: no draft file stays behind
+    path = tmp_path / "history.sqlite"
+    open_store(path).close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite"]
+
+
+def test_a_store_in_rollback_mode_waits_for_a_writer_before_moving_to_wal(
+    tmp_path: Path,
+) -> None:
+    # Moving to WAL reads the header, then writes it. While another connection holds
+    # the write lock SQLite refuses that upgrade at once, without its busy timeout
+    # (waiting could deadlock); the store lets go, waits and tries again.
+    path = tmp_path / "history.sqlite"
+    with open_store(path) as store:
+        store.record(record())
+    raw = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.execute("BEGIN IMMEDIATE")  # another briefing about to write
+    threading.Timer(1.0, lambda: raw.execute("COMMIT")).start()
+    started = time.monotonic()
+    with open_store(path) as store:
+        waited = time.monotonic() - started
+        assert set(store.load()) == {"2026-10"}
+    raw.close()
+    assert waited >= 0.9  # it really met the writer, and outlasted it
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    check.close()
 
 
 def test_an_older_store_is_migrated_in_order_and_keeps_its_rows(tmp_path: Path) -> None:
